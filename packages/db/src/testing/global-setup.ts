@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import "./provided-context.ts";
 import { loadDbConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { MigrationRunner } from "../migrations/migrator.ts";
@@ -11,13 +12,6 @@ import { LEGACY_HEAD } from "../migrations/registry.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../postgres/embedded.ts";
 import { withDatabaseName } from "../postgres/pool.ts";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    pgServerUrl: string;
-    pgRunId: string;
-    pgTemplates: { head: string; legacy: string; empty: string };
-  }
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

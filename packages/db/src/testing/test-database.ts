@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import { withDatabaseName } from "../postgres/pool.ts";
+import "./provided-context.ts";
 
 export type TestDatabase = {
   name: string;

@@ -1,0 +1,33 @@
+import { loadDbConfig, type DbConfig } from "@cleanops/db";
+import { z } from "zod";
+
+// The CLI's own settings; database settings come from @cleanops/db's config module.
+const schema = z.object({
+  ADMIN_API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+  WORKER_PORTAL_PORT: z.coerce.number().int().min(1).max(65535).default(3002),
+  PUBLIC_INVOICES_PORT: z.coerce.number().int().min(1).max(65535).default(3003),
+  PG_BIN_DIR: z.string().min(1).optional(),
+});
+
+export type CliConfig = {
+  db: DbConfig;
+  ports: { adminApi: number; workerPortal: number; publicInvoices: number };
+  pgBinDir: string | undefined;
+};
+
+export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(`Invalid configuration: ${first?.path.join(".") ?? "?"}: ${first?.message ?? "invalid"}`);
+  }
+  return {
+    db: loadDbConfig(env),
+    ports: {
+      adminApi: parsed.data.ADMIN_API_PORT,
+      workerPortal: parsed.data.WORKER_PORTAL_PORT,
+      publicInvoices: parsed.data.PUBLIC_INVOICES_PORT,
+    },
+    pgBinDir: parsed.data.PG_BIN_DIR,
+  };
+}

@@ -1,0 +1,49 @@
+import { createTestDatabase, type TestDatabase } from "@cleanops/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCommand } from "../src/main.ts";
+import { testContext } from "./cli-test-context.ts";
+
+describe("db:migrate, db:status, db:rollback", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase("legacy");
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it("reports status, migrates step by step with --to, and rolls back one step", async () => {
+    const status = testContext(db.url);
+    await runCommand(["db:status"], status);
+    expect(status.output).toEqual([
+      expect.stringMatching(/^Applied: 33 \(latest 0033_reporting_indexes, /),
+      "Pending: 2",
+      "  0034_org_id_uuid_and_default_org",
+      "  0035_add_org_id_to_core_tables",
+    ]);
+
+    const to34 = testContext(db.url);
+    await runCommand(["db:migrate", "--to", "0034"], to34);
+    expect(to34.output).toEqual(["Applied 1 migration(s):", "  0034_org_id_uuid_and_default_org"]);
+
+    const head = testContext(db.url);
+    await runCommand(["db:migrate"], head);
+    expect(head.output).toEqual(["Applied 1 migration(s):", "  0035_add_org_id_to_core_tables"]);
+
+    const again = testContext(db.url);
+    await runCommand(["db:migrate"], again);
+    expect(again.output).toEqual(["Nothing to migrate: the database is at the requested version."]);
+
+    const back = testContext(db.url);
+    await runCommand(["db:rollback"], back);
+    expect(back.output).toEqual(["Rolled back 0035_add_org_id_to_core_tables."]);
+    const after = testContext(db.url);
+    await runCommand(["db:status"], after);
+    expect(after.output.slice(1)).toEqual(["Pending: 1", "  0035_add_org_id_to_core_tables"]);
+  });
+
+  it("refuses an unknown or ambiguous --to", async () => {
+    await expect(runCommand(["db:migrate", "--to", "0099"], testContext(db.url))).rejects.toThrow('No migration matches "0099"');
+    await expect(runCommand(["db:migrate", "--to", "003"], testContext(db.url))).rejects.toThrow('"003" matches several migrations');
+  });
+});

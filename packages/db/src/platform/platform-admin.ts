@@ -1,0 +1,172 @@
+import type pg from "pg";
+import { z } from "zod";
+
+/**
+ * PLATFORM ESCAPE HATCH: operations above any single org (creating orgs, users, memberships), used by the operator
+ * CLI and sign-up. They write platform tables directly; they are never reachable with a tenant's request context.
+ */
+
+export const ROLES = ["owner", "admin", "dispatcher", "finance"] as const;
+export type Role = (typeof ROLES)[number];
+
+export class PlatformInputError extends Error {
+  readonly code: "invalid_input" | "not_found" | "conflict";
+  constructor(code: PlatformInputError["code"], message: string) {
+    super(message);
+    this.name = "PlatformInputError";
+    this.code = code;
+  }
+}
+
+// Any 8-4-4-4-12 hex id: the Default org's fixed id is not an RFC 9562 version-4 UUID.
+const uuid = z.guid();
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 63)
+    .replace(/-+$/, "");
+  return slug || "org";
+}
+
+export type Organization = { orgId: string; name: string; slug: string; status: string; createdAt: Date };
+export type User = { id: string; email: string; name: string | null; createdAt: Date };
+export type Membership = { id: string; orgId: string; userId: string; role: Role; revokedAt: Date | null };
+
+type OrgRow = { org_id: string; name: string; slug: string; status: string; created_at: Date };
+const toOrg = (r: OrgRow): Organization => ({ orgId: r.org_id, name: r.name, slug: r.slug, status: r.status, createdAt: r.created_at });
+
+/** Runs `work` in one transaction on this client: the platform operations below are meant to be composed inside it. */
+export async function withTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    const result = await work();
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK");
+    throw err;
+  }
+}
+
+/** A new org with its billing stub (free plan) and its invoice number sequence; run it in `withTransaction`. */
+export async function createOrganization(
+  client: pg.ClientBase,
+  input: { name: string; slug?: string | undefined; id?: string | undefined },
+): Promise<Organization> {
+  const name = input.name.trim();
+  if (!name) throw new PlatformInputError("invalid_input", "Organization name must not be empty");
+  if (input.id !== undefined && !uuid.safeParse(input.id).success) {
+    throw new PlatformInputError("invalid_input", `Invalid organization id "${input.id}": not a UUID`);
+  }
+  const slug = input.slug ?? slugify(name);
+  if (!SLUG.test(slug)) {
+    throw new PlatformInputError("invalid_input", `Invalid slug "${slug}": use 1-63 lowercase letters, digits and dashes`);
+  }
+  const clash = await client.query<{ org_id: string; slug: string }>(
+    `SELECT org_id, slug FROM organizations WHERE slug = $1 OR org_id = $2::uuid`,
+    [slug, input.id ?? null],
+  );
+  if (clash.rows[0]) {
+    const what = clash.rows[0].slug === slug ? `slug "${slug}"` : `id ${input.id}`;
+    throw new PlatformInputError("conflict", `An organization with ${what} already exists`);
+  }
+  const org = await client.query<OrgRow>(
+    `INSERT INTO organizations (org_id, name, slug) VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3)
+     RETURNING org_id, name, slug, status, created_at`,
+    [input.id ?? null, name, slug],
+  );
+  const row = org.rows[0];
+  if (!row) throw new Error("organization insert returned nothing");
+  await client.query(`INSERT INTO organization_billing (org_id, plan, status, seats) VALUES ($1, 'free', 'active', 1)`, [row.org_id]);
+  await client.query(`INSERT INTO invoice_number_sequences (org_id, prefix, next_value) VALUES ($1, 'INV', 1)`, [row.org_id]);
+  return toOrg(row);
+}
+
+export async function findOrganization(client: pg.ClientBase, idOrSlug: string): Promise<Organization> {
+  const byId = uuid.safeParse(idOrSlug).success;
+  const res = await client.query<OrgRow>(
+    `SELECT org_id, name, slug, status, created_at FROM organizations WHERE ${byId ? "org_id = $1::uuid" : "slug = $1"}`,
+    [idOrSlug],
+  );
+  const row = res.rows[0];
+  if (!row) throw new PlatformInputError("not_found", `No organization with ${byId ? "id" : "slug"} "${idOrSlug}"`);
+  return toOrg(row);
+}
+
+const email = z.email();
+
+export function normalizeEmail(raw: string): string {
+  const e = raw.trim().toLowerCase();
+  if (!email.safeParse(e).success) throw new PlatformInputError("invalid_input", `Invalid email "${raw}"`);
+  return e;
+}
+
+/** `passwordHash` is computed by the caller (argon2id in @cleanops/auth); this layer never sees a password. */
+export async function createUser(
+  client: pg.ClientBase,
+  input: { email: string; name?: string | undefined; passwordHash: string | null },
+): Promise<User> {
+  const e = normalizeEmail(input.email);
+  try {
+    const res = await client.query<{ id: string; email: string; name: string | null; created_at: Date }>(
+      `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING id, email, name, created_at`,
+      [e, input.name?.trim() || null, input.passwordHash],
+    );
+    const r = res.rows[0];
+    if (!r) throw new Error("user insert returned nothing");
+    return { id: r.id, email: r.email, name: r.name, createdAt: r.created_at };
+  } catch (err) {
+    if ((err as { code?: string }).code === "23505") throw new PlatformInputError("conflict", `A user with email ${e} already exists`);
+    throw err;
+  }
+}
+
+export function parseRole(raw: string): Role {
+  const role = ROLES.find((r) => r === raw);
+  if (!role) throw new PlatformInputError("invalid_input", `Invalid role "${raw}": expected one of ${ROLES.join(", ")}`);
+  return role;
+}
+
+/** Adds the user to the org with the role; a revoked membership is restored with the new role. */
+export async function addMembership(
+  client: pg.ClientBase,
+  input: { org: string; email: string; role: string },
+): Promise<{ membership: Membership; organization: Organization; user: User; restored: boolean }> {
+  const role = parseRole(input.role);
+  const organization = await findOrganization(client, input.org);
+  const e = normalizeEmail(input.email);
+  const u = await client.query<{ id: string; email: string; name: string | null; created_at: Date }>(
+    `SELECT id, email, name, created_at FROM users WHERE lower(email) = $1`,
+    [e],
+  );
+  const userRow = u.rows[0];
+  if (!userRow) throw new PlatformInputError("not_found", `No user with email ${e} (create one with user:create)`);
+  const existing = await client.query<{ role: Role; revoked_at: Date | null }>(
+    `SELECT role, revoked_at FROM memberships WHERE org_id = $1 AND user_id = $2`,
+    [organization.orgId, userRow.id],
+  );
+  const prior = existing.rows[0];
+  if (prior && prior.revoked_at === null) {
+    throw new PlatformInputError("conflict", `${e} is already a member of ${organization.slug} as ${prior.role}; nothing changed`);
+  }
+  const res = await client.query<{ id: string; org_id: string; user_id: string; role: Role; revoked_at: Date | null }>(
+    `INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3)
+     ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role, revoked_at = NULL, updated_at = now()
+     RETURNING id, org_id, user_id, role, revoked_at`,
+    [organization.orgId, userRow.id, role],
+  );
+  const m = res.rows[0];
+  if (!m) throw new Error("membership upsert returned nothing");
+  return {
+    membership: { id: m.id, orgId: m.org_id, userId: m.user_id, role: m.role, revokedAt: m.revoked_at },
+    organization,
+    user: { id: userRow.id, email: userRow.email, name: userRow.name, createdAt: userRow.created_at },
+    restored: prior !== undefined,
+  };
+}
