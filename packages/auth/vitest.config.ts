@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { packageTestConfig } from "@cleanops/vitest-config";
 
-// Pure functions only: this package needs no database.
-export default defineConfig({ test: { include: ["test/**/*.test.ts"], testTimeout: 30_000 } });
+// No database here: pure functions.
+export default packageTestConfig(undefined, { testTimeout: 30_000 });

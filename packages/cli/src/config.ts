@@ -7,12 +7,15 @@ const schema = z.object({
   WORKER_PORTAL_PORT: z.coerce.number().int().min(1).max(65535).default(3002),
   PUBLIC_INVOICES_PORT: z.coerce.number().int().min(1).max(65535).default(3003),
   PG_BIN_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.string().optional(),
 });
 
 export type CliConfig = {
   db: DbConfig;
   ports: { adminApi: number; workerPortal: number; publicInvoices: number };
   pgBinDir: string | undefined;
+  /** The apps started by `stack` log warnings only, unless LOG_LEVEL asks for more. */
+  appLogLevel: string;
 };
 
 export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
@@ -29,5 +32,6 @@ export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
       publicInvoices: parsed.data.PUBLIC_INVOICES_PORT,
     },
     pgBinDir: parsed.data.PG_BIN_DIR,
+    appLogLevel: parsed.data.LOG_LEVEL ?? "warn",
   };
 }

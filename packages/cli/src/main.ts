@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     const config = loadCliConfig();
     ctx = {
       config,
-      logger: createLogger(config.db.logLevel, "cli"),
+      logger: createLogger(config.db.logLevel, "cli", { fd: 2, pretty: process.stderr.isTTY === true }),
       print: (line) => process.stdout.write(`${line}\n`),
       interactive: process.stdout.isTTY === true && process.stdin.isTTY === true,
     };

@@ -65,13 +65,13 @@ describe("org:create, user:create, member:add", () => {
   it("prompts for the password twice on a terminal, and refuses when there is none", async () => {
     const answers = ["typed-password-1", "typed-password-1"];
     const ctx = { ...testContext(db.url), interactive: true };
-    await userCreateCommand(ctx, { email: "prompted@example.com" }, async () => answers.shift() ?? "");
+    await userCreateCommand(ctx, { email: "prompted@example.com" }, () => Promise.resolve(answers.shift() ?? ""));
     const u = await client.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE email = 'prompted@example.com'`);
     expect(await verifyPassword(u.rows[0]?.password_hash, "typed-password-1")).toBe(true);
 
     const mismatch = ["first-password-1", "second-password"];
     await expect(
-      userCreateCommand(ctx, { email: "mismatch@example.com" }, async () => mismatch.shift() ?? ""),
+      userCreateCommand(ctx, { email: "mismatch@example.com" }, () => Promise.resolve(mismatch.shift() ?? "")),
     ).rejects.toThrow("The passwords do not match");
     await expect(runCommand(["user:create", "--email", "nobody@example.com"], testContext(db.url))).rejects.toThrow(
       "no --password given and no terminal to prompt on",

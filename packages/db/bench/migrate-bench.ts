@@ -20,7 +20,7 @@ export async function runMigrateBench(rows: number): Promise<{ m0034Ms: number; 
   const config = loadDbConfig();
   const logger = createLogger("warn", "bench");
   const server = config.databaseUrl
-    ? { url: config.databaseUrl, stop: async () => undefined }
+    ? { url: config.databaseUrl, stop: () => Promise.resolve() }
     : await startEmbeddedPostgres({
         dataDir: path.join(os.tmpdir(), `cleanops-bench-${process.pid}`),
         port: 54000 + (process.pid % 1000),

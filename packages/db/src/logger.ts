@@ -1,4 +1,5 @@
 import { pino, type Logger } from "pino";
+import pretty from "pino-pretty";
 
 export type { Logger };
 
@@ -8,6 +9,17 @@ const redact = {
   censor: "[redacted]",
 };
 
-export function createLogger(level: string, name = "cleanops"): Logger {
-  return pino({ name, level, redact });
+export type LoggerOptions = {
+  /** Human-readable lines for a terminal (still structured underneath); JSON otherwise. */
+  pretty?: boolean;
+  /** 1 = stdout (services), 2 = stderr (command-line tools, whose stdout is their answer). */
+  fd?: 1 | 2;
+};
+
+export function createLogger(level: string, name = "cleanops", options: LoggerOptions = {}): Logger {
+  const fd = options.fd ?? 1;
+  const stream = options.pretty
+    ? pretty({ destination: fd, colorize: true, sync: true, ignore: "pid,hostname", translateTime: "HH:MM:ss.l" })
+    : pino.destination({ dest: fd, sync: true });
+  return pino({ name, level, redact }, stream);
 }

@@ -35,7 +35,7 @@ export async function userCreateCommand(
   readPassword: (question: string) => Promise<string> = promptHidden,
 ): Promise<void> {
   if (!opts.email) throw new CliError("user:create needs --email", 2);
-  const email = await platform(async () => normalizeEmail(opts.email ?? ""));
+  const email = await platform(() => Promise.resolve(normalizeEmail(opts.email ?? "")));
   let password = opts.password;
   if (password === undefined) {
     if (!ctx.interactive) throw new CliError("user:create: no --password given and no terminal to prompt on", 2);

@@ -87,7 +87,7 @@ export async function startStack(ctx: CommandContext): Promise<void> {
       const child = spawn(process.execPath, [path.join(app.dir, "src", "server.ts")], {
         cwd: app.dir,
         // eslint-disable-next-line no-restricted-properties -- children inherit PATH, locale and log level
-        env: { ...process.env, DATABASE_URL: db.url, PORT: String(app.port), HOST: "127.0.0.1" },
+        env: { ...process.env, DATABASE_URL: db.url, PORT: String(app.port), HOST: "127.0.0.1", LOG_LEVEL: config.appLogLevel },
         stdio: ["ignore", "inherit", "inherit"],
       });
       children.push(child);

@@ -1,13 +1,19 @@
 import pg from "pg";
+import type { Logger } from "../logger.ts";
 
-// Timestamps stay strings-free: timestamptz parses to Date, bigint (int8) to number only when safe.
-export function createPgPool(connectionString: string, options: { max?: number; applicationName?: string } = {}): pg.Pool {
-  return new pg.Pool({
+export function createPgPool(
+  connectionString: string,
+  options: { max?: number; applicationName?: string; logger?: Logger } = {},
+): pg.Pool {
+  const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "cleanops",
     connectionTimeoutMillis: 5_000,
   });
+  // An idle connection dropped by the server emits 'error' on the pool; unhandled, it would kill the process.
+  pool.on("error", (err) => options.logger?.warn({ err }, "idle database connection lost"));
+  return pool;
 }
 
 /** The same server, another database: used for test clones and admin connections. */

@@ -16,7 +16,7 @@ export type DatabaseHandle = {
 /** DATABASE_URL when set; otherwise the embedded cluster in the git-ignored data folder, started for the caller. */
 export async function acquireDatabase(config: DbConfig, logger: Logger): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
-    return { url: config.databaseUrl, embedded: false, release: async () => undefined };
+    return { url: config.databaseUrl, embedded: false, release: () => Promise.resolve() };
   }
   const server = await startEmbeddedPostgres({
     dataDir: config.embedded.dataDir,

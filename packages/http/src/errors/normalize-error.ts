@@ -1,0 +1,86 @@
+import { $ZodError } from "zod/v4/core";
+import { AppError, type ErrorDetails } from "./app-error.ts";
+import { DEFAULT_ERROR_MESSAGE, ERROR_STATUS, type ErrorCode } from "./error-codes.ts";
+
+/** The `error` member of every error response body. */
+export type ErrorBody = {
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetails;
+};
+
+export type NormalizedError = {
+  status: number;
+  body: ErrorBody;
+  headers: Readonly<Record<string, string>>;
+  /** True when the error is a bug or an outage rather than the client's mistake: it must be logged with its stack. */
+  unexpected: boolean;
+};
+
+export type FieldIssue = { path: (string | number)[]; code: string; message: string };
+
+/** body-parser / raw-body (http-errors) failures, keyed by their stable `type`. */
+const BODY_ERROR_CODES: Readonly<Record<string, ErrorCode>> = {
+  "entity.parse.failed": "invalid_json",
+  "entity.too.large": "payload_too_large",
+  "parameters.too.many": "payload_too_large",
+  "encoding.unsupported": "unsupported_media_type",
+  "charset.unsupported": "unsupported_media_type",
+  "request.aborted": "bad_request",
+  "request.size.invalid": "bad_request",
+};
+
+const CLIENT_STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+};
+
+function fromCode(code: ErrorCode, message?: string, details?: ErrorDetails): NormalizedError {
+  const body: ErrorBody = { code, message: message ?? DEFAULT_ERROR_MESSAGE[code] };
+  if (details !== undefined) body.details = details;
+  return { status: ERROR_STATUS[code], body, headers: {}, unexpected: ERROR_STATUS[code] >= 500 };
+}
+
+export function zodIssues(err: $ZodError): FieldIssue[] {
+  // Only path, code and message: zod can carry the offending input, which must not be echoed back.
+  return err.issues.map((issue) => ({
+    path: issue.path.map((p) => (typeof p === "number" ? p : String(p))),
+    code: issue.code,
+    message: issue.message,
+  }));
+}
+
+type HttpErrorLike = { status: number; expose?: unknown; type?: unknown };
+
+function isHttpErrorLike(err: unknown): err is HttpErrorLike {
+  return err instanceof Error && typeof (err as { status?: unknown }).status === "number";
+}
+
+/**
+ * Maps anything a handler or middleware can throw to the response a client sees. Only AppError messages and
+ * validation issues travel to the client; everything unrecognized becomes a generic `internal`.
+ */
+export function normalizeError(err: unknown): NormalizedError {
+  if (err instanceof AppError) {
+    if (err.code === "internal") return { ...fromCode("internal"), headers: err.headers };
+    return { ...fromCode(err.code, err.message, err.details), headers: err.headers };
+  }
+  if (err instanceof $ZodError) {
+    return fromCode("validation_failed", undefined, { issues: zodIssues(err) });
+  }
+  if (isHttpErrorLike(err)) {
+    const byType = typeof err.type === "string" ? BODY_ERROR_CODES[err.type] : undefined;
+    if (byType) return fromCode(byType);
+    if (err.expose === true && err.status >= 400 && err.status < 500) {
+      return fromCode(CLIENT_STATUS_CODES[err.status] ?? "bad_request");
+    }
+  }
+  return fromCode("internal");
+}

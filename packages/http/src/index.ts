@@ -1,0 +1,68 @@
+export {
+  DEFAULT_ERROR_MESSAGE,
+  ERROR_STATUS,
+  isErrorCode,
+  statusForCode,
+  type ErrorCode,
+} from "./errors/error-codes.ts";
+export {
+  AppError,
+  badRequest,
+  conflict,
+  forbidden,
+  internalError,
+  isAppError,
+  notFound,
+  rateLimited,
+  serviceUnavailable,
+  unauthorized,
+  validationFailed,
+  type AppErrorOptions,
+  type ErrorDetails,
+} from "./errors/app-error.ts";
+export {
+  normalizeError,
+  zodIssues,
+  type ErrorBody,
+  type FieldIssue,
+  type NormalizedError,
+} from "./errors/normalize-error.ts";
+export { errorHandler, notFoundHandler, type ErrorHandlerOptions } from "./errors/error-handler.ts";
+export {
+  getRequestId,
+  isSaneRequestId,
+  REQUEST_ID_HEADER,
+  requestId,
+  type RequestIdOptions,
+} from "./request/request-id.ts";
+export { loggerFor, requestLogger, type RequestLoggerOptions } from "./request/request-logger.ts";
+export {
+  createHealthRouter,
+  HEALTH_PATHS,
+  type HealthRouterOptions,
+  type Readiness,
+  type ReadinessCheck,
+} from "./health/health-router.ts";
+export { createServiceApp, type ServiceAppOptions } from "./service/service-app.ts";
+export {
+  ConfigError,
+  loadServiceConfig,
+  LOG_LEVELS,
+  NODE_ENVS,
+  parseEnv,
+  serviceEnvSchema,
+  type LogLevel,
+  type NodeEnv,
+  type ServiceConfig,
+} from "./service/service-config.ts";
+export {
+  exitGracefullyOnSignals,
+  loadConfigOrExit,
+  serve,
+  startServer,
+  type ListenOptions,
+  type RunningServer,
+  type ServeOptions,
+  type ServiceResource,
+  type ShutdownOptions,
+} from "./service/server.ts";

@@ -1,0 +1,3 @@
+export { describeHealthContract, type HealthContractOptions } from "./health-contract.ts";
+export { closedPort } from "./closed-port.ts";
+export { spawnServer, waitForListeningUrl, type ServerProcess } from "./server-process.ts";
