@@ -1,4 +1,5 @@
-import { fileURLToPath } from "node:url";
+import { dbTestHooks } from "@cleanops/db/testing/vitest-hooks";
 import { packageTestConfig } from "@cleanops/vitest-config";
 
-export default packageTestConfig(fileURLToPath(import.meta.resolve("@cleanops/db/testing/global-setup")));
+// Real PostgreSQL: one server and migrated templates per run, one cloned database per test file.
+export default packageTestConfig(dbTestHooks);

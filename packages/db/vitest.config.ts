@@ -1,3 +1,4 @@
 import { packageTestConfig } from "@cleanops/vitest-config";
+import { dbTestHooks } from "./src/testing/vitest-hooks.ts";
 
-export default packageTestConfig("./src/testing/global-setup.ts");
+export default packageTestConfig(dbTestHooks);

@@ -17,9 +17,11 @@ describe("db:migrate, db:status, db:rollback", () => {
     await runCommand(["db:status"], status);
     expect(status.output).toEqual([
       expect.stringMatching(/^Applied: 33 \(latest 0033_reporting_indexes, /),
-      "Pending: 2",
+      "Pending: 4",
       "  0034_org_id_uuid_and_default_org",
       "  0035_add_org_id_to_core_tables",
+      "  0036_org_scoped_references",
+      "  0037_row_level_security",
     ]);
 
     const to34 = testContext(db.url);
@@ -28,7 +30,12 @@ describe("db:migrate, db:status, db:rollback", () => {
 
     const head = testContext(db.url);
     await runCommand(["db:migrate"], head);
-    expect(head.output).toEqual(["Applied 1 migration(s):", "  0035_add_org_id_to_core_tables"]);
+    expect(head.output).toEqual([
+      "Applied 3 migration(s):",
+      "  0035_add_org_id_to_core_tables",
+      "  0036_org_scoped_references",
+      "  0037_row_level_security",
+    ]);
 
     const again = testContext(db.url);
     await runCommand(["db:migrate"], again);
@@ -36,10 +43,10 @@ describe("db:migrate, db:status, db:rollback", () => {
 
     const back = testContext(db.url);
     await runCommand(["db:rollback"], back);
-    expect(back.output).toEqual(["Rolled back 0035_add_org_id_to_core_tables."]);
+    expect(back.output).toEqual(["Rolled back 0037_row_level_security."]);
     const after = testContext(db.url);
     await runCommand(["db:status"], after);
-    expect(after.output.slice(1)).toEqual(["Pending: 1", "  0035_add_org_id_to_core_tables"]);
+    expect(after.output.slice(1)).toEqual(["Pending: 1", "  0037_row_level_security"]);
   });
 
   it("refuses an unknown or ambiguous --to", async () => {

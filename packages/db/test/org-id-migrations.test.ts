@@ -106,7 +106,7 @@ describe("migrations 0034 and 0035 on a filled legacy database", () => {
     legacySnapshot = await snapshotCatalog(client);
     columns = legacyColumns(legacySnapshot);
     legacySums = await checksumTables(client, columns);
-    await withRunner(ctx(db.url), (r) => r.up());
+    await withRunner(ctx(db.url), (r) => r.up("0035"));
     headSnapshot = await snapshotCatalog(client);
   });
 
@@ -195,7 +195,7 @@ describe("migrations 0034 and 0035 on a filled legacy database", () => {
     expect(await snapshotCatalog(client)).toEqual(legacySnapshot);
     expect(await checksumTables(client, columns)).toEqual(legacySums);
 
-    await withRunner(ctx(db.url), (r) => r.up());
+    await withRunner(ctx(db.url), (r) => r.up("0035"));
     expect(await snapshotCatalog(client)).toEqual(headSnapshot);
     await expectTenantEndState(client);
     expect(await checksumTables(client, columns, MAPPED_ORG_ID)).toEqual(legacySums);
@@ -211,7 +211,7 @@ describe("rollback once a second org has data", () => {
     db = await createTestDatabase("legacy");
     client = await connect(db.url);
     await fillLegacyFixture(client, { bookings: 200, seed: 3 });
-    await withRunner(ctx(db.url), (r) => r.up());
+    await withRunner(ctx(db.url), (r) => r.up("0035"));
     await client.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, 'Second Co', 'second-co')`, [second]);
     const c = await client.query<{ id: string }>(`INSERT INTO client_users (org_id, name) VALUES ($1, 'Their client') RETURNING id`, [second]);
     await client.query(
@@ -237,7 +237,7 @@ describe("rollback once a second org has data", () => {
     );
     expect(await checksumTables(client, { bookings: ["id", "org_id"], client_users: ["id", "org_id"] })).toEqual(before);
     const status = await withRunner(ctx(db.url), (r) => r.status());
-    expect(status.pending).toEqual([]);
+    expect(status.pending).toEqual(["0036_org_scoped_references", "0037_row_level_security"]);
   });
 
   it("with the force flag deletes exactly the other org's rows, then 0034 down asks again for the org itself", async () => {
@@ -279,11 +279,11 @@ describe("0035 interrupted by a lock and run again", () => {
     await blocker.query("LOCK TABLE invoices IN ACCESS EXCLUSIVE MODE");
 
     await expect(
-      withRunner(ctx(db.url, { lockTimeoutMs: 100, lockRetries: 2 }), (r) => r.up()),
+      withRunner(ctx(db.url, { lockTimeoutMs: 100, lockRetries: 2 }), (r) => r.up("0035")),
     ).rejects.toThrow(/invoices: add org_id: could not get a lock within 100 ms after 3 attempts/);
 
     const status = await withRunner(ctx(db.url), (r) => r.status());
-    expect(status.pending).toEqual(["0035_add_org_id_to_core_tables"]);
+    expect(status.pending).toEqual(["0035_add_org_id_to_core_tables", "0036_org_scoped_references", "0037_row_level_security"]);
     // Tables before invoices got their column; invoices and after did not.
     const done = await client.query<{ table: string }>(
       `SELECT c.relname AS table FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
@@ -295,7 +295,7 @@ describe("0035 interrupted by a lock and run again", () => {
     expect(names.has("invoices")).toBe(false);
 
     await blocker.query("ROLLBACK");
-    expect(await withRunner(ctx(db.url), (r) => r.up())).toEqual(["0035_add_org_id_to_core_tables"]);
+    expect(await withRunner(ctx(db.url), (r) => r.up("0035"))).toEqual(["0035_add_org_id_to_core_tables"]);
     await expectTenantEndState(client);
   });
 
@@ -306,7 +306,7 @@ describe("0035 interrupted by a lock and run again", () => {
     await client.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'bookings_org_id_status_idx'::regclass`);
     const before = await snapshotCatalog(client);
 
-    expect(await withRunner(ctx(db.url), (r) => r.up())).toEqual(["0035_add_org_id_to_core_tables"]);
+    expect(await withRunner(ctx(db.url), (r) => r.up("0035"))).toEqual(["0035_add_org_id_to_core_tables"]);
     const idx = await client.query<{ valid: boolean }>(
       `SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'bookings_org_id_status_idx'::regclass`,
     );

@@ -1,6 +1,5 @@
-import { Migration } from "@mikro-orm/migrations";
 import type { MigrationContext } from "./migration-context.ts";
-import { OnlineDdl } from "./online-ddl.ts";
+import { onlineMigration, type OnlineDdl } from "./online-ddl.ts";
 import type { SqlMigrationClass } from "./sql-migration.ts";
 import {
   APPEND_ONLY_TABLES,
@@ -24,43 +23,6 @@ async function columnState(ddl: OnlineDdl, table: string): Promise<ColumnState> 
   );
   const r = rows[0];
   return r ? { exists: true, notNull: r.attnotnull, hasDefault: r.atthasdef } : { exists: false, notNull: false, hasDefault: false };
-}
-
-async function constraintState(ddl: OnlineDdl, table: string, name: string): Promise<"missing" | "not_valid" | "valid"> {
-  const rows = await ddl.query<{ convalidated: boolean }>(
-    `SELECT convalidated FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`,
-    [table, name],
-  );
-  const r = rows[0];
-  if (!r) return "missing";
-  return r.convalidated ? "valid" : "not_valid";
-}
-
-async function indexState(ddl: OnlineDdl, name: string): Promise<"missing" | "invalid" | "valid"> {
-  const rows = await ddl.query<{ indisvalid: boolean }>(
-    `SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-      WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`,
-    [name],
-  );
-  const r = rows[0];
-  if (!r) return "missing";
-  return r.indisvalid ? "valid" : "invalid";
-}
-
-/** CREATE INDEX CONCURRENTLY, idempotent: a valid index is kept, an invalid leftover of a failed build is rebuilt. */
-async function ensureIndexConcurrently(ddl: OnlineDdl, table: string, name: string, columns: readonly string[], unique: boolean): Promise<void> {
-  const dropIfInvalid = async () => {
-    if ((await indexState(ddl, name)) === "invalid") {
-      await ddl.run(`${table}: drop invalid index ${name}`, [`DROP INDEX CONCURRENTLY IF EXISTS ${name}`], { transaction: false });
-    }
-  };
-  await dropIfInvalid();
-  if ((await indexState(ddl, name)) === "valid") return;
-  await ddl.run(
-    `${table}: create index ${name}`,
-    [`CREATE ${unique ? "UNIQUE " : ""}INDEX CONCURRENTLY ${name} ON ${table} (${columns.join(", ")})`],
-    { transaction: false, onRetry: dropIfInvalid },
-  );
 }
 
 async function timed(ctx: MigrationContext, stage: string, table: string, work: () => Promise<void>): Promise<void> {
@@ -96,7 +58,7 @@ async function up(ddl: OnlineDdl, ctx: MigrationContext): Promise<void> {
   for (const t of TENANT_TABLES) {
     await timed(ctx, "not null", t.name, async () => {
       const col = await columnState(ddl, t.name);
-      const check = await constraintState(ddl, t.name, checkName(t));
+      const check = await ddl.constraintState(t.name, checkName(t));
       if (!col.notNull) {
         if (check === "missing") {
           await ddl.run(`${t.name}: add not-null check`, [
@@ -122,7 +84,7 @@ async function up(ddl: OnlineDdl, ctx: MigrationContext): Promise<void> {
   // deleting an organization must never silently delete its business data.
   for (const t of TENANT_TABLES) {
     await timed(ctx, "foreign key", t.name, async () => {
-      const fk = await constraintState(ddl, t.name, fkName(t));
+      const fk = await ddl.constraintState(t.name, fkName(t));
       if (fk === "missing") {
         await ddl.run(`${t.name}: add org_id foreign key`, [
           `ALTER TABLE ${t.name} ADD CONSTRAINT ${fkName(t)} FOREIGN KEY (org_id) REFERENCES organizations (org_id) ON DELETE RESTRICT NOT VALID`,
@@ -140,7 +102,7 @@ async function up(ddl: OnlineDdl, ctx: MigrationContext): Promise<void> {
   for (const t of TENANT_TABLES) {
     for (const idx of orgIndexesFor(t)) {
       await timed(ctx, `index ${idx.name}`, t.name, async () => {
-        await ensureIndexConcurrently(ddl, t.name, idx.name, idx.columns, idx.unique);
+        await ddl.ensureIndexConcurrently(t.name, idx.name, idx.columns, idx.unique);
         if (idx.replaces) await swapUniqueConstraint(ddl, t.name, idx.name, idx.replaces);
       });
     }
@@ -150,10 +112,10 @@ async function up(ddl: OnlineDdl, ctx: MigrationContext): Promise<void> {
 /** Makes `indexName` the table's unique constraint and drops `oldConstraint`, in one short transaction. */
 async function swapUniqueConstraint(ddl: OnlineDdl, table: string, indexName: string, oldConstraint: string): Promise<void> {
   const statements: string[] = [];
-  if ((await constraintState(ddl, table, indexName)) === "missing") {
+  if ((await ddl.constraintState(table, indexName)) === "missing") {
     statements.push(`ALTER TABLE ${table} ADD CONSTRAINT ${indexName} UNIQUE USING INDEX ${indexName}`);
   }
-  if ((await constraintState(ddl, table, oldConstraint)) !== "missing") {
+  if ((await ddl.constraintState(table, oldConstraint)) !== "missing") {
     statements.push(`ALTER TABLE ${table} DROP CONSTRAINT ${oldConstraint}`);
   }
   if (statements.length > 0) await ddl.run(`${table}: swap unique ${oldConstraint} -> ${indexName}`, statements);
@@ -192,8 +154,8 @@ async function down(ddl: OnlineDdl, ctx: MigrationContext): Promise<void> {
   for (const t of [...TENANT_TABLES].reverse()) {
     for (const idx of orgIndexesFor(t).filter((i): i is OrgIndex & { replaces: string } => i.replaces !== undefined)) {
       await timed(ctx, `restore unique ${idx.replaces}`, t.name, async () => {
-        if ((await constraintState(ddl, t.name, idx.replaces)) === "missing") {
-          await ensureIndexConcurrently(ddl, t.name, idx.replaces, idx.columns.slice(1), true);
+        if ((await ddl.constraintState(t.name, idx.replaces)) === "missing") {
+          await ddl.ensureIndexConcurrently(t.name, idx.replaces, idx.columns.slice(1), true);
           await ddl.run(`${t.name}: restore ${idx.replaces}`, [
             `ALTER TABLE ${t.name} ADD CONSTRAINT ${idx.replaces} UNIQUE USING INDEX ${idx.replaces}`,
           ]);
@@ -209,29 +171,5 @@ async function down(ddl: OnlineDdl, ctx: MigrationContext): Promise<void> {
 }
 
 export function createM0035(ctx: MigrationContext): SqlMigrationClass {
-  return class extends Migration {
-    // CREATE INDEX CONCURRENTLY cannot run in a transaction; every step is idempotent instead, so a run that
-    // stopped part-way is simply run again.
-    override isTransactional(): boolean {
-      return false;
-    }
-
-    override async up(): Promise<void> {
-      const ddl = await OnlineDdl.connect(ctx);
-      try {
-        await up(ddl, ctx);
-      } finally {
-        await ddl.close();
-      }
-    }
-
-    override async down(): Promise<void> {
-      const ddl = await OnlineDdl.connect(ctx);
-      try {
-        await down(ddl, ctx);
-      } finally {
-        await ddl.close();
-      }
-    }
-  };
+  return onlineMigration(ctx, { up, down });
 }

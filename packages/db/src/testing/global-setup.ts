@@ -8,7 +8,9 @@ import "./provided-context.ts";
 import { loadDbConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { MigrationRunner } from "../migrations/migrator.ts";
+import { APP_ROLE } from "../migrations/0037-row-level-security.ts";
 import { LEGACY_HEAD } from "../migrations/registry.ts";
+import { TEST_APP_ROLE_PASSWORD } from "./app-role.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../postgres/embedded.ts";
 import { withDatabaseName } from "../postgres/pool.ts";
 
@@ -79,6 +81,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await runner.close();
     }
   }
+
+  // 0037 created the app role without a login; tests connect as it to prove what the database itself refuses.
+  await admin(serverUrl, (c) => c.query(`ALTER ROLE ${APP_ROLE} LOGIN PASSWORD '${TEST_APP_ROLE_PASSWORD}'`));
 
   project.provide("pgServerUrl", serverUrl);
   project.provide("pgRunId", runId);
