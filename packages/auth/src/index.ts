@@ -1,1 +1,46 @@
 export { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from "./passwords.ts";
+export {
+  ACCESS_TOKEN_ALGORITHM,
+  ACCESS_TOKEN_AUDIENCES,
+  ACCESS_TOKEN_ISSUER,
+  ACCESS_TOKEN_TTL_ENV,
+  DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+  DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  MAX_ACCESS_TOKEN_TTL_SECONDS,
+  MAX_CLOCK_TOLERANCE_SECONDS,
+  STAFF_ROLES,
+  WORKER_ROLE,
+  parseAccessTokenTtl,
+  signAccessToken,
+  verifyAccessToken,
+  verifyAccessTokenOrThrow,
+  type AccessTokenAudience,
+  type AccessTokenClaims,
+  type AccessTokenRole,
+  type AccessTokenSubject,
+  type AccessTokenVerification,
+  type SignAccessTokenOptions,
+  type SignedAccessToken,
+  type StaffRole,
+  type VerifyAccessTokenOptions,
+} from "./access-tokens.ts";
+export {
+  AuthConfigError,
+  DEFAULT_KID,
+  KEY_RING_ENV,
+  MIN_SECRET_BYTES,
+  assertKeyRing,
+  parseKeyRing,
+  type KeyRing,
+  type ParsedKeyRing,
+  type SigningKey,
+} from "./key-ring.ts";
+export {
+  MIN_OPAQUE_TOKEN_BYTES,
+  decideRefresh,
+  generateOpaqueToken,
+  hashToken,
+  type RefreshDecision,
+  type RefreshTokenRecord,
+} from "./refresh-tokens.ts";
+export { TOKEN_ERROR_CODES, TokenError, isTokenError, type TokenErrorCode } from "./token-error.ts";
