@@ -26,3 +26,12 @@ export { startEmbeddedPostgres, type EmbeddedServer } from "./postgres/embedded.
 export { LEGACY_HEAD } from "./migrations/registry.ts";
 export type { MigrationContext } from "./migrations/migration-context.ts";
 export { fillLegacyFixture, plannedFixtureCounts, type FixtureCounts, type FixtureProgress } from "./fixture/legacy-fixture.ts";
+export { ormOptions, MIGRATION_BOOKKEEPING_TABLES } from "./orm/orm-config.ts";
+export * as entities from "./entities/index.ts";
+export { ALL_ENTITIES, BUSINESS_ENTITIES, PLATFORM_ENTITIES } from "./entities/index.ts";
+export { tenantOrmOptions } from "./tenancy/tenant-orm.ts";
+export { orgEntityManager, withOrg } from "./tenancy/with-org.ts";
+export { TenantError, type TenantErrorCode } from "./tenancy/tenant-errors.ts";
+export { assertOrgId, CURRENT_ORG_SETTING, TENANT_FILTER } from "./tenancy/tenant-filter.ts";
+export { allocateInvoiceNumber } from "./invoices/invoice-numbers.ts";
+export { APP_ROLE, PLATFORM_ROLE } from "./migrations/0037-row-level-security.ts";

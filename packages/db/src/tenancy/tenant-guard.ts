@@ -13,7 +13,6 @@ import { TENANT_FILTER } from "./tenant-filter.ts";
 
 type Scoped = { orgId?: string };
 
-const isTenantEntity = (meta: EntityMetadata): boolean => meta.properties.orgId !== undefined;
 
 function contextOrg(args: FlushEventArgs): string {
   const params = args.em.getFilterParams<{ orgId?: string }>(TENANT_FILTER);
@@ -46,11 +45,22 @@ function checkReferences(cs: ChangeSet<object>, orgId: string): void {
  * (row-level security, composite foreign keys) still checks everything this cannot see.
  */
 export class TenantGuard implements EventSubscriber {
+  readonly #tenantEntities: ReadonlySet<string>;
+
+  /** `entityNames`: the business entities (class names); platform entities such as Organization are not guarded. */
+  constructor(entityNames: Iterable<string>) {
+    this.#tenantEntities = new Set(entityNames);
+  }
+
+  #isTenant(meta: EntityMetadata): boolean {
+    return this.#tenantEntities.has(meta.className);
+  }
+
   beforeFlush(args: FlushEventArgs): void {
     let orgId: string | undefined;
     for (const entity of args.uow.getPersistStack()) {
       const meta = helper(entity).__meta;
-      if (!isTenantEntity(meta)) continue;
+      if (!this.#isTenant(meta)) continue;
       orgId ??= contextOrg(args);
       const scoped = entity as Scoped;
       if (scoped.orgId === undefined) scoped.orgId = orgId;
@@ -60,7 +70,7 @@ export class TenantGuard implements EventSubscriber {
   onFlush(args: FlushEventArgs): void {
     let orgId: string | undefined;
     for (const cs of args.uow.getChangeSets()) {
-      if (!isTenantEntity(cs.meta)) continue;
+      if (!this.#isTenant(cs.meta)) continue;
       orgId ??= contextOrg(args);
       const entity = cs.entity as Scoped;
       switch (cs.type) {

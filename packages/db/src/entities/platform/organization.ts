@@ -1,0 +1,19 @@
+import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { uuidPrimaryKey } from "../base/primary-key.ts";
+import { Membership } from "./membership.ts";
+
+/** A cleaning company: the tenant. Its primary key column is named `org_id` (not `id`) everywhere it appears. */
+export const Organization = defineEntity({
+  name: "Organization",
+  tableName: "organizations",
+  properties: {
+    orgId: uuidPrimaryKey(),
+    name: p.text().check("length(btrim(name)) > 0"),
+    slug: p.text().unique().check("slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'"),
+    status: p.enum(["active", "suspended"]).default("active"),
+    createdAt: p.datetime().defaultRaw("now()"),
+    memberships: () => p.oneToMany(Membership).mappedBy("organization"),
+  },
+});
+
+export type IOrganization = InferEntity<typeof Organization>;

@@ -1,0 +1,39 @@
+import { defineConfig, type Options } from "@mikro-orm/postgresql";
+import { ALL_ENTITIES } from "../entities/index.ts";
+import { MIGRATIONS_TABLE } from "../migrations/names.ts";
+import { PgNamingStrategy } from "./naming-strategy.ts";
+
+/** Tables the migrations own for their own bookkeeping: no entity maps them, and the schema diff must not drop them. */
+export const MIGRATION_BOOKKEEPING_TABLES = ["tenancy_migration_state"] as const;
+
+/**
+ * The MikroORM options every app, script and test shares. The schema belongs to the hand-written migrations:
+ * MikroORM never creates or changes it, the entities only describe it (the schema test keeps the two equal).
+ * `overrides` are applied last; `discovery` and `schemaGenerator` are merged one level deep.
+ */
+export function ormOptions(clientUrl: string, overrides: Options = {}): Options {
+  const { discovery, schemaGenerator, ...rest } = overrides;
+  return defineConfig({
+    clientUrl,
+    entities: [...ALL_ENTITIES],
+    namingStrategy: PgNamingStrategy,
+    forceUtcTimezone: true,
+    debug: false,
+    // Connecting must not create a missing database: a wrong URL should fail, not yield an empty schema.
+    ensureDatabase: false,
+    discovery: {
+      warnWhenNoEntities: true,
+      checkDuplicateTableNames: true,
+      checkDuplicateFieldNames: true,
+      // defineEntity classes have no field initialisers to infer defaults from; the defaults are declared.
+      inferDefaultValues: false,
+      ...discovery,
+    },
+    migrations: { tableName: MIGRATIONS_TABLE },
+    schemaGenerator: {
+      skipTables: [...MIGRATION_BOOKKEEPING_TABLES],
+      ...schemaGenerator,
+    },
+    ...rest,
+  });
+}
