@@ -1,28 +1,56 @@
+import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, type KeyRing } from "@cleanops/auth";
 import { createServiceApp } from "@cleanops/http";
+import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Express } from "express";
-import type pg from "pg";
 import type { Logger } from "pino";
+import { authRouter } from "./auth/auth-router.ts";
+import { createStaffAccess } from "./authz/staff-access.ts";
+import { DEFAULT_REFRESH_TOKEN_TTL_DAYS } from "./config.ts";
 import { adminApiReadiness } from "./health/readiness.ts";
+import { invitationsRouter } from "./invitations/invitations-router.ts";
+import { membershipsRouter } from "./memberships/memberships-router.ts";
+import { orgsRouter } from "./orgs/orgs-router.ts";
+import type { AdminServices } from "./services.ts";
 
 /** Staff send the largest bodies: bulk schedule edits and CSV-sized imports. */
 export const ADMIN_API_JSON_LIMIT = "1mb";
 
 export type AdminApiDeps = {
-  pool: pg.Pool;
+  /** Built with `tenantOrmOptions(ormOptions(url))`: the tenant filter and guard must be on. */
+  orm: MikroORM;
   logger: Logger;
+  keyRing: KeyRing;
+  /** Default: the real time. Tests move it to expire tokens, invitations and throttling windows. */
+  clock?: () => Date;
+  accessTokenTtlSeconds?: number;
+  refreshTokenTtlDays?: number;
+  /** Express "trust proxy", for the client IP the throttle and audit log record. Default off. */
+  trustProxy?: boolean | number | string;
 };
 
 /**
  * Staff back office API (bookings, invoicing, payroll, settings).
  * Builds the app without listening (server.ts listens; tests use supertest). Request id, request logging, the
  * JSON body limit, /healthz and /readyz, the 404 and the error handler come from createServiceApp, in that order;
- * domain routers (one folder per domain under src/) go in `routers`.
+ * domain routers (one folder per domain under src/) go in `routers`. Every route declares its access: a capability
+ * of the permission matrix (src/authz/permissions.ts) through `access.require`, or `publicRoute(reason)`.
  */
 export function createApp(deps: AdminApiDeps): Express {
+  const now = deps.clock ?? (() => new Date());
+  const services: AdminServices = {
+    orm: deps.orm,
+    logger: deps.logger,
+    keyRing: deps.keyRing,
+    now,
+    accessTokenTtlSeconds: deps.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: deps.refreshTokenTtlDays ?? DEFAULT_REFRESH_TOKEN_TTL_DAYS,
+    access: createStaffAccess({ orm: deps.orm, keyRing: deps.keyRing, now }),
+  };
   return createServiceApp({
     logger: deps.logger,
     jsonLimit: ADMIN_API_JSON_LIMIT,
-    checkReadiness: adminApiReadiness(deps.pool),
-    routers: [],
+    checkReadiness: adminApiReadiness(deps.orm),
+    ...(deps.trustProxy === undefined ? {} : { trustProxy: deps.trustProxy }),
+    routers: [authRouter(services), orgsRouter(services), membershipsRouter(services), invitationsRouter(services)],
   });
 }

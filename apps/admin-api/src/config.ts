@@ -1,15 +1,58 @@
-import { loadServiceConfig, type ServiceConfig } from "@cleanops/http";
+import { parseAccessTokenTtl, parseKeyRing, type KeyRing } from "@cleanops/auth";
+import { ConfigError, loadServiceConfig, type ServiceConfig } from "@cleanops/http";
 
 export const ADMIN_API_DEFAULT_PORT = 3001;
+export const DEFAULT_REFRESH_TOKEN_TTL_DAYS = 30;
+export const MAX_REFRESH_TOKEN_TTL_DAYS = 365;
 
-export type AdminApiConfig = ServiceConfig;
+export type AdminApiConfig = ServiceConfig & {
+  keyRing: KeyRing;
+  /** Non-fatal key-ring problems (a generated development secret) for the start-up log. */
+  keyRingWarnings: string[];
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  /** Express "trust proxy": which hops' X-Forwarded-For to believe for the client IP (throttling, audit log). */
+  trustProxy: boolean | number | string;
+};
+
+/**
+ * TRUST_PROXY: unset/"false" → the socket's address (direct exposure); "true" → every hop (only behind a proxy that
+ * overwrites the header); a number → that many hops; anything else → Express's list of trusted addresses/subnets
+ * (e.g. "loopback, 10.0.0.0/8"). Behind a proxy without it, every client shares the proxy's IP and its throttle.
+ */
+function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === "" || raw === "false") return false;
+  if (raw === "true") return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!/^[0-9A-Za-z.:/, _-]+$/.test(raw)) throw new ConfigError("Invalid configuration: TRUST_PROXY must be true, false, a hop count or a list of addresses");
+  return raw;
+}
+
+function parseRefreshTokenTtlDays(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return DEFAULT_REFRESH_TOKEN_TTL_DAYS;
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isInteger(days) || days < 1 || days > MAX_REFRESH_TOKEN_TTL_DAYS) {
+    throw new ConfigError(`Invalid configuration: REFRESH_TOKEN_TTL_DAYS must be a whole number of days from 1 to ${MAX_REFRESH_TOKEN_TTL_DAYS}`);
+  }
+  return days;
+}
 
 /**
  * The only module of admin-api that reads the environment: DATABASE_URL (required), PORT (default 3001),
- * HOST (default 127.0.0.1), LOG_LEVEL, NODE_ENV. Throws a ConfigError whose message names the bad variable.
+ * HOST (default 127.0.0.1), LOG_LEVEL, NODE_ENV, JWT_SECRET / JWT_KID / JWT_PREVIOUS_SECRETS (the key ring; a secret
+ * is required in production), JWT_ACCESS_TTL_SECONDS (default 900), REFRESH_TOKEN_TTL_DAYS (default 30) and
+ * TRUST_PROXY (default off).
+ * Throws an error whose one-line message names the bad variable (never a secret).
  */
-export function loadConfig(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): AdminApiConfig {
-  return loadServiceConfig(env, { defaultPort: ADMIN_API_DEFAULT_PORT });
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AdminApiConfig {
+  const service = loadServiceConfig(env, { defaultPort: ADMIN_API_DEFAULT_PORT });
+  const { keyRing, warnings } = parseKeyRing(env, { production: service.nodeEnv === "production" });
+  return {
+    ...service,
+    keyRing,
+    keyRingWarnings: warnings,
+    accessTokenTtlSeconds: parseAccessTokenTtl(env),
+    refreshTokenTtlDays: parseRefreshTokenTtlDays(env.REFRESH_TOKEN_TTL_DAYS),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+  };
 }

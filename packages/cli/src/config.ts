@@ -8,6 +8,7 @@ const schema = z.object({
   PUBLIC_INVOICES_PORT: z.coerce.number().int().min(1).max(65535).default(3003),
   PG_BIN_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.string().optional(),
+  APP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
 });
 
 export type CliConfig = {
@@ -16,6 +17,8 @@ export type CliConfig = {
   pgBinDir: string | undefined;
   /** The apps started by `stack` log warnings only, unless LOG_LEVEL asks for more. */
   appLogLevel: string;
+  /** The apps' own connection (role cleanops_app); unset, `stack` gives that role a fresh password each start. */
+  appDatabaseUrl: string | undefined;
 };
 
 export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
@@ -33,5 +36,6 @@ export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
     },
     pgBinDir: parsed.data.PG_BIN_DIR,
     appLogLevel: parsed.data.LOG_LEVEL ?? "warn",
+    appDatabaseUrl: parsed.data.APP_DATABASE_URL,
   };
 }

@@ -4,6 +4,7 @@ import { createLogger } from "@cleanops/db";
 import { CliError, usageError } from "./cli-error.ts";
 import type { CommandContext } from "./command-context.ts";
 import { memberAddCommand, orgCreateCommand, userCreateCommand } from "./commands/account-commands.ts";
+import { appRoleCommand } from "./commands/app-role-command.ts";
 import { backupCommand, restoreCommand } from "./commands/backup-commands.ts";
 import { legacyFixtureCommand } from "./commands/fixture-command.ts";
 import { migrateCommand, rollbackCommand, statusCommand } from "./commands/migration-commands.ts";
@@ -42,6 +43,11 @@ export const COMMANDS: Record<string, Command> = {
     options: { clean: { type: "boolean" } },
     positionals: true,
     run: (ctx, v, p) => restoreCommand(ctx, { file: p[0], clean: v.clean === true }),
+  },
+  "db:app-role": {
+    summary: "[--password P]  let the apps' database role (cleanops_app) log in with this password",
+    options: { password: { type: "string" } },
+    run: (ctx, v) => appRoleCommand(ctx, { password: str(v.password) }),
   },
   "db:legacy-fixture": {
     summary: "--rows N  fill a legacy (0033) database with N bookings and related rows in every table",

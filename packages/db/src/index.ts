@@ -35,3 +35,4 @@ export { TenantError, type TenantErrorCode } from "./tenancy/tenant-errors.ts";
 export { assertOrgId, CURRENT_ORG_SETTING, TENANT_FILTER } from "./tenancy/tenant-filter.ts";
 export { allocateInvoiceNumber } from "./invoices/invoice-numbers.ts";
 export { APP_ROLE, PLATFORM_ROLE } from "./migrations/0037-row-level-security.ts";
+export { resolvePublicInvoiceToken, type PublicInvoiceTarget } from "./invoices/public-invoice-tokens.ts";

@@ -16,6 +16,6 @@ describe("test database harness", () => {
     await c.connect();
     const r = await c.query<{ n: number }>("select count(*)::int as n from mikro_orm_migrations");
     await c.end();
-    expect(r.rows[0]?.n).toBe(37);
+    expect(r.rows[0]?.n).toBe(39);
   });
 });

@@ -66,3 +66,14 @@ export {
   type ServiceResource,
   type ShutdownOptions,
 } from "./service/server.ts";
+export { readBearerToken } from "./request-context/bearer-token.ts";
+export { authenticationFailed, type AuthenticationErrorCode } from "./request-context/authentication-error.ts";
+export {
+  createOrgAccess,
+  type OrgAccess,
+  type OrgAccessOptions,
+  type OrgContext,
+  type OrgIdentity,
+} from "./request-context/org-access.ts";
+export { accessOf, declareAccess, publicRoute, type RouteAccess } from "./request-context/route-access.ts";
+export { listRoutes, type RouteEntry } from "./request-context/route-table.ts";

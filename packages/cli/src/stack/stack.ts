@@ -4,6 +4,7 @@ import { acquireDatabase, MigrationRunner } from "@cleanops/db";
 import pg from "pg";
 import { CliError } from "../cli-error.ts";
 import type { CommandContext } from "../command-context.ts";
+import { appRoleUrl, randomPassword, setAppRolePassword } from "../commands/app-role-command.ts";
 import { DEMO_LOGINS, seedDemo } from "./demo-seed.ts";
 
 type AppSpec = { name: string; dir: string; port: number; note: string };
@@ -70,9 +71,16 @@ export async function startStack(ctx: CommandContext): Promise<void> {
     }
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
+    let appUrl = config.appDatabaseUrl;
     try {
       const { seeded } = await seedDemo(client);
       ctx.print(seeded ? "Loaded the demo data (Default org and Bright Homes)." : "Demo data already present.");
+      if (!appUrl) {
+        // The apps never run as the owner: they log in as the row-level-secured app role, with a password of this run.
+        const password = randomPassword();
+        await setAppRolePassword(client, password);
+        appUrl = appRoleUrl(db.url, password);
+      }
     } finally {
       await client.end();
     }
@@ -87,7 +95,7 @@ export async function startStack(ctx: CommandContext): Promise<void> {
       const child = spawn(process.execPath, [path.join(app.dir, "src", "server.ts")], {
         cwd: app.dir,
         // eslint-disable-next-line no-restricted-properties -- children inherit PATH, locale and log level
-        env: { ...process.env, DATABASE_URL: db.url, PORT: String(app.port), HOST: "127.0.0.1", LOG_LEVEL: config.appLogLevel },
+        env: { ...process.env, DATABASE_URL: appUrl, PORT: String(app.port), HOST: "127.0.0.1", LOG_LEVEL: config.appLogLevel },
         stdio: ["ignore", "inherit", "inherit"],
       });
       children.push(child);

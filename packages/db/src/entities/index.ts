@@ -25,10 +25,13 @@ import { StripeEvent } from "./invoices/stripe-event.ts";
 import { ChatSession } from "./leads/chat-session.ts";
 import { Lead } from "./leads/lead.ts";
 import { ReferralCredit } from "./leads/referral-credit.ts";
+import { Invitation } from "./platform/invitation.ts";
+import { LoginAttempt } from "./platform/login-attempt.ts";
 import { Membership } from "./platform/membership.ts";
 import { OrganizationBilling } from "./platform/organization-billing.ts";
 import { OrganizationUsageEvent } from "./platform/organization-usage-event.ts";
 import { Organization } from "./platform/organization.ts";
+import { RefreshToken } from "./platform/refresh-token.ts";
 import { User } from "./platform/user.ts";
 import { SubscriptionAddon } from "./subscriptions/subscription-addon.ts";
 import { Subscription } from "./subscriptions/subscription.ts";
@@ -63,17 +66,32 @@ export { StripeEvent, type IStripeEvent } from "./invoices/stripe-event.ts";
 export { ChatSession, type IChatSession } from "./leads/chat-session.ts";
 export { Lead, type ILead } from "./leads/lead.ts";
 export { ReferralCredit, type IReferralCredit } from "./leads/referral-credit.ts";
+export { Invitation, type IInvitation } from "./platform/invitation.ts";
+export { LoginAttempt, type ILoginAttempt } from "./platform/login-attempt.ts";
 export { MEMBERSHIP_ROLES, Membership, type IMembership } from "./platform/membership.ts";
 export { OrganizationBilling, type IOrganizationBilling } from "./platform/organization-billing.ts";
 export { OrganizationUsageEvent, type IOrganizationUsageEvent } from "./platform/organization-usage-event.ts";
 export { Organization, type IOrganization } from "./platform/organization.ts";
+export { RefreshToken, type IRefreshToken } from "./platform/refresh-token.ts";
 export { User, type IUser } from "./platform/user.ts";
 export { SubscriptionAddon, type ISubscriptionAddon } from "./subscriptions/subscription-addon.ts";
 export { Subscription, type ISubscription } from "./subscriptions/subscription.ts";
 export { Worker, type IWorker } from "./workers/worker.ts";
 
-/** The platform tables: they define the orgs and are not scoped by one. */
-export const PLATFORM_ENTITIES = [Organization, OrganizationBilling, OrganizationUsageEvent, User, Membership] as const;
+/**
+ * The platform tables: they define the orgs and are not scoped by one. The staff sessions, invitations and login
+ * attempts (0038) are here too: they are reached by token hash or email before any org context exists.
+ */
+export const PLATFORM_ENTITIES = [
+  Organization,
+  OrganizationBilling,
+  OrganizationUsageEvent,
+  User,
+  Membership,
+  RefreshToken,
+  Invitation,
+  LoginAttempt,
+] as const;
 
 /** The 30 business (tenant) tables, each with `orgId` and row-level security, parents before children. */
 export const BUSINESS_ENTITIES = [

@@ -7,6 +7,9 @@ import { TenantGuard } from "./tenant-guard.ts";
 export function tenantOrmOptions(options: Options): Options {
   return {
     ...options,
+    // The composite foreign keys already keep every reference inside the org; joining each to-one target only to
+    // re-apply the tenant filter to it would add two joins to a plain read by id.
+    autoJoinRefsForFilters: false,
     filters: { ...options.filters, tenant: tenantFilter([...BUSINESS_ENTITIES]) },
     subscribers: [...(options.subscribers ?? []), new TenantGuard(BUSINESS_ENTITIES.map((e) => e.meta.className))],
   };

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { Logger } from "pino";
 import { loggerFor } from "../request/request-logger.ts";
+import { publicRoute } from "../request-context/route-access.ts";
 
 /** `@cleanops/db`'s `checkReadiness(pool)` has this shape. */
 export type Readiness = {
@@ -43,11 +44,11 @@ export function createHealthRouter(options: HealthRouterOptions): Router {
   const timeoutMs = options.timeoutMs ?? 3_000;
   const router = Router();
 
-  router.get("/healthz", (_req, res) => {
+  router.get("/healthz", publicRoute("liveness probe"), (_req, res) => {
     res.set("Cache-Control", "no-store").json({ status: "ok" });
   });
 
-  router.get("/readyz", async (req, res) => {
+  router.get("/readyz", publicRoute("readiness probe"), async (req, res) => {
     let readiness: Readiness;
     try {
       const result = await withTimeout(options.checkReadiness, timeoutMs);

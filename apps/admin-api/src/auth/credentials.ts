@@ -1,0 +1,79 @@
+import { verifyPassword } from "@cleanops/auth";
+import { entities, withOrg } from "@cleanops/db";
+import { authenticationFailed, rateLimited } from "@cleanops/http";
+import { recordAudit } from "../audit/audit-log.ts";
+import type { RequestMeta } from "../audit/request-meta.ts";
+import { platformEm } from "../platform/platform-em.ts";
+import type { AdminServices } from "../services.ts";
+import { recordAttempt, throttleState } from "./login-throttle.ts";
+
+const { Membership, User } = entities;
+
+export type VerifiedUser = { id: string; email: string; name: string | null };
+
+/**
+ * Proves that whoever calls knows the password of `email`: sign-in, and the sign-up or invitation steps that attach
+ * an org to an existing account, all go through here, so they share one throttle and one generic refusal.
+ *
+ * - Throttled first (429 with Retry-After, no password check), per email and per IP, from `login_attempts`.
+ * - An unknown email, a wrong password and a disabled account all answer 401 `invalid_credentials`, after the same
+ *   argon2 work (`verifyPassword` spends it for a missing hash too).
+ * - Every attempt is counted in `login_attempts`. A failure is logged (email, IP, reason; never the password) and,
+ *   for a known account, written to `admin_audit_logs` of every org the account is a live member of: each of those
+ *   orgs is exposed by the attack. An unknown email belongs to no org and has only the log line.
+ */
+export async function verifyCredentials(
+  services: AdminServices,
+  input: { email: string; password: string },
+  meta: RequestMeta,
+): Promise<VerifiedUser> {
+  const em = platformEm(services.orm);
+  const now = services.now();
+  const { email } = input;
+  const throttle = await throttleState(em, { email, ip: meta.ip }, now);
+  if (throttle.blocked) {
+    services.logger.warn({ email, ip: meta.ip, by: throttle.by, reqId: meta.requestId }, "sign-in throttled");
+    throw rateLimited("Too many failed sign-in attempts. Try again later.", { retryAfterSeconds: throttle.retryAfterSeconds });
+  }
+
+  const user = await em.findOne(User, { email });
+  const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
+  if (user && passwordOk && !user.disabledAt) {
+    await recordAttempt(em, { email, ip: meta.ip, succeeded: true }, now);
+    return { id: user.id, email: user.email, name: user.name ?? null };
+  }
+  const reason = !user ? "unknown_email" : !passwordOk ? "wrong_password" : "user_disabled";
+  await recordAttempt(em, { email, ip: meta.ip, succeeded: false }, now);
+
+  services.logger.warn({ email, ip: meta.ip, reason, reqId: meta.requestId }, "sign-in failed");
+  if (user) {
+    // Written after the answer, not before it: an extra transaction per org would make a known account's refusal
+    // measurably slower than an unknown email's, i.e. tell which emails have accounts.
+    const userId = user.id;
+    void auditFailedSignIn(services, { userId, email, reason }, meta).catch((err: unknown) =>
+      services.logger.error({ err, userId, reqId: meta.requestId }, "could not audit a failed sign-in"),
+    );
+  }
+  throw authenticationFailed("invalid_credentials", { realm: "admin-api" });
+}
+
+/** `auth.login_failed` in every org the account has a non-revoked membership in (its disabled flag aside). */
+async function auditFailedSignIn(
+  services: AdminServices,
+  failure: { userId: string; email: string; reason: string },
+  meta: RequestMeta,
+): Promise<void> {
+  const memberships = await platformEm(services.orm).find(Membership, { user: failure.userId, revokedAt: null }, { fields: ["organization"] });
+  for (const orgId of memberships.map((m) => m.organization.orgId)) {
+    await withOrg(services.orm, orgId, async (orgEm) => {
+      recordAudit(orgEm, meta, {
+        actorUserId: null,
+        action: "auth.login_failed",
+        entityType: "user",
+        entityId: failure.userId,
+        changes: { email: failure.email, reason: failure.reason },
+      });
+      await orgEm.flush();
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import { verifyAccessToken, type KeyRing, type TokenErrorCode } from "@cleanops/auth";
+import type { Role } from "@cleanops/db";
+import { authenticationFailed, readBearerToken, type AuthenticationErrorCode, type OrgIdentity } from "@cleanops/http";
+import type { MikroORM } from "@mikro-orm/postgresql";
+import type { Request } from "express";
+import type { StaffPrincipal } from "../authz/staff-access.ts";
+import { findLiveMembership } from "../platform/live-memberships.ts";
+import { platformEm } from "../platform/platform-em.ts";
+
+export const ADMIN_API_AUDIENCE = "admin-api";
+
+// Every refusal of @cleanops/auth is a 401 code of @cleanops/http: this fails to compile the day one is not.
+const asAuthCode = (code: TokenErrorCode): AuthenticationErrorCode => code;
+
+/**
+ * Who is calling admin-api: a valid admin-api access token (HS256, our issuer, this audience, an org_id), and then a
+ * LIVE membership of its `sub` in its `org_id`, read from the database on every request. The role is the
+ * membership's current role; the token's `role` claim is never used, so a demotion or a revocation takes effect on
+ * the very next request, whatever tokens are still in circulation.
+ */
+export function staffAuthenticator(deps: { orm: MikroORM; keyRing: KeyRing; now: () => Date }) {
+  return async (req: Request): Promise<OrgIdentity<StaffPrincipal, Role>> => {
+    const verified = verifyAccessToken(readBearerToken(req), { keyRing: deps.keyRing, audience: ADMIN_API_AUDIENCE, now: deps.now() });
+    if (!verified.ok) {
+      throw authenticationFailed(asAuthCode(verified.error.code), {
+        realm: ADMIN_API_AUDIENCE,
+        message: verified.error.message,
+        cause: verified.error,
+      });
+    }
+    const { sub, orgId } = verified.claims;
+    const live = await findLiveMembership(platformEm(deps.orm), sub, orgId);
+    if (!live) throw authenticationFailed("membership_revoked", { realm: ADMIN_API_AUDIENCE });
+    return {
+      principal: { userId: live.user.id, email: live.user.email, name: live.user.name, membershipId: live.membershipId },
+      orgId: live.orgId,
+      role: live.role,
+    };
+  };
+}

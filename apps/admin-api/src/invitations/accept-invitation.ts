@@ -1,0 +1,90 @@
+import { hashPassword, hashToken, MIN_PASSWORD_LENGTH } from "@cleanops/auth";
+import { entities, withOrg } from "@cleanops/db";
+import { AppError, conflict, notFound, validationFailed } from "@cleanops/http";
+import { LockMode, ref, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
+import { recordAudit } from "../audit/audit-log.ts";
+import type { RequestMeta } from "../audit/request-meta.ts";
+import { verifyCredentials, type VerifiedUser } from "../auth/credentials.ts";
+import { issueSession, type IssuedSession } from "../auth/session-tokens.ts";
+import { platformEm } from "../platform/platform-em.ts";
+import type { AdminServices } from "../services.ts";
+
+const { Invitation, Membership, Organization, User } = entities;
+
+export type AcceptInput = { token: string; email: string; password: string; name?: string | undefined };
+
+export type AcceptResult = {
+  session: IssuedSession;
+  user: VerifiedUser;
+  org: entities.IOrganization;
+  role: entities.IInvitation["role"];
+};
+
+/** Why an invitation cannot be redeemed now, checked before and again under the row lock. */
+function assertRedeemable(inv: entities.IInvitation, now: Date): void {
+  if (inv.acceptedAt || inv.revokedAt) throw new AppError("invitation_used");
+  if (!(now.getTime() < inv.expiresAt.getTime())) throw new AppError("invitation_expired");
+}
+
+/**
+ * Redeems an invitation: the token proves it was received, the email must be the one it was sent to, and the caller
+ * proves they own that email's account (its password, throttled like a sign-in) or creates the account. The
+ * membership is created (or a revoked one restored) with the invited role, the invitation is spent, and the caller
+ * is signed in to the org, all in one transaction scoped to that org with the invitation row locked.
+ */
+export async function acceptInvitation(services: AdminServices, input: AcceptInput, meta: RequestMeta): Promise<AcceptResult> {
+  const em = platformEm(services.orm);
+  const found = await em.findOne(Invitation, { tokenHash: hashToken(input.token) });
+  if (!found) throw notFound("No such invitation.");
+  assertRedeemable(found, services.now());
+  if (input.email !== found.email) throw new AppError("invitation_email_mismatch");
+
+  const existing = await em.findOne(User, { email: input.email });
+  let verified: VerifiedUser | undefined;
+  let passwordHash: string | undefined;
+  if (existing) {
+    verified = await verifyCredentials(services, { email: input.email, password: input.password }, meta);
+  } else {
+    if (input.password.length < MIN_PASSWORD_LENGTH) {
+      const message = `A new account's password needs at least ${MIN_PASSWORD_LENGTH} characters`;
+      throw validationFailed(undefined, { details: { issues: [{ path: ["password"], code: "too_small", message }] } });
+    }
+    passwordHash = await hashPassword(input.password);
+  }
+
+  const orgId = found.organization.orgId;
+  try {
+    return await withOrg(services.orm, orgId, async (tx) => {
+      const now = services.now();
+      const inv = await tx.findOneOrFail(Invitation, { id: found.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      assertRedeemable(inv, now);
+      const user = verified
+        ? await tx.findOneOrFail(User, { id: verified.id })
+        : tx.create(User, { email: input.email, name: input.name ?? null, passwordHash: passwordHash ?? null });
+      const prior = verified ? await tx.findOne(Membership, { organization: orgId, user: user.id }) : null;
+      if (prior && !prior.revokedAt) throw conflict("You are already a member of this organization.");
+      if (prior) {
+        prior.role = inv.role;
+        prior.revokedAt = null;
+      } else {
+        tx.create(Membership, { organization: orgId, user, role: inv.role });
+      }
+      inv.acceptedAt = now;
+      inv.acceptedBy = ref(user);
+      recordAudit(tx, meta, {
+        actorUserId: user.id,
+        action: "invitation.accepted",
+        entityType: "invitation",
+        entityId: inv.id,
+        changes: { email: inv.email, role: inv.role, new_account: !verified, restored_membership: prior !== null },
+      });
+      const session = issueSession(tx, services, { userId: user.id, orgId, role: inv.role });
+      await tx.flush();
+      const org = await tx.findOneOrFail(Organization, orgId);
+      return { session, user: { id: user.id, email: user.email, name: user.name ?? null }, org, role: inv.role };
+    });
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) throw conflict("An account with this email was just created; sign in and accept again.", { cause: err });
+    throw err;
+  }
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "@cleanops/auth";
+import { entities, slugify, withOrg } from "@cleanops/db";
+import { conflict, validationFailed } from "@cleanops/http";
+import { UniqueConstraintViolationException } from "@mikro-orm/postgresql";
+import { recordAudit } from "../audit/audit-log.ts";
+import type { RequestMeta } from "../audit/request-meta.ts";
+import { verifyCredentials } from "../auth/credentials.ts";
+import { issueSession, type IssuedSession } from "../auth/session-tokens.ts";
+import { platformEm } from "../platform/platform-em.ts";
+import type { AdminServices } from "../services.ts";
+
+const { InvoiceNumberSequence, Membership, Organization, OrganizationBilling, User } = entities;
+
+export type SignUpInput = {
+  organization: { name: string; slug?: string | undefined };
+  owner: { email: string; password: string; name?: string | undefined };
+};
+
+export type SignUpResult = {
+  org: entities.IOrganization;
+  user: { id: string; email: string; name: string | null };
+  session: IssuedSession;
+};
+
+/**
+ * A new org with its owner, billing stub (free plan) and invoice numbering, and the owner signed in to it.
+ *
+ * Everything is written in ONE transaction scoped to the new org (`withOrg` with an id chosen here): the platform
+ * rows (organization, billing, user, membership, refresh token) and the org's first business rows (its invoice
+ * sequence, the audit entry), which row-level security only lets in once `app.current_org` names the org.
+ *
+ * An email that already has an account must come with that account's password (checked like a sign-in: throttled,
+ * generic refusal); the account then owns one more org. A new email gets a new account.
+ */
+export async function signUp(services: AdminServices, input: SignUpInput, meta: RequestMeta): Promise<SignUpResult> {
+  const email = input.owner.email;
+  const slug = input.organization.slug ?? slugify(input.organization.name);
+  const existing = await platformEm(services.orm).findOne(User, { email });
+  const user = existing
+    ? await verifyCredentials(services, { email, password: input.owner.password }, meta)
+    : undefined;
+  if (!user && input.owner.password.length < MIN_PASSWORD_LENGTH) {
+    const message = `A new account's password needs at least ${MIN_PASSWORD_LENGTH} characters`;
+    throw validationFailed(undefined, { details: { issues: [{ path: ["owner", "password"], code: "too_small", message }] } });
+  }
+  const passwordHash = user ? undefined : await hashPassword(input.owner.password);
+  const orgId = randomUUID();
+
+  try {
+    return await withOrg(services.orm, orgId, async (em) => {
+      if (await em.count(Organization, { slug })) throw conflict(`The slug "${slug}" is taken.`, { details: { field: "slug" } });
+      const org = em.create(Organization, { orgId, name: input.organization.name, slug });
+      em.create(OrganizationBilling, { organization: org, plan: "free", status: "active", seats: 1 });
+      const owner = user
+        ? em.getReference(User, user.id)
+        : em.create(User, { email, name: input.owner.name ?? null, passwordHash: passwordHash ?? null });
+      em.create(Membership, { organization: org, user: owner, role: "owner" });
+      em.create(InvoiceNumberSequence, { prefix: "INV", nextValue: 1 });
+      recordAudit(em, meta, {
+        actorUserId: owner.id,
+        action: "org.created",
+        entityType: "organization",
+        entityId: orgId,
+        changes: { after: { name: org.name, slug }, owner: { user_id: owner.id, email, new_account: !user } },
+      });
+      const session = issueSession(em, services, { userId: owner.id, orgId, role: "owner" });
+      await em.flush();
+      return { org, user: user ?? { id: owner.id, email, name: input.owner.name ?? null }, session };
+    });
+  } catch (err) {
+    // Two sign-ups racing for one slug or one new email: the loser gets the same answer as if it had come second.
+    if (err instanceof UniqueConstraintViolationException) throw conflict("This organization slug or email was just taken.", { cause: err });
+    throw err;
+  }
+}

@@ -1,0 +1,17 @@
+import type { KeyRing } from "@cleanops/auth";
+import type { MikroORM } from "@mikro-orm/postgresql";
+import type { Logger } from "pino";
+import type { StaffAccess } from "./authz/staff-access.ts";
+
+/** What the domain routers of admin-api share; built once by `createApp`. */
+export type AdminServices = {
+  orm: MikroORM;
+  logger: Logger;
+  keyRing: KeyRing;
+  /** The clock of every expiry and throttling window (injected in tests). */
+  now: () => Date;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  /** The route guards and the request context accessor. */
+  access: StaffAccess;
+};

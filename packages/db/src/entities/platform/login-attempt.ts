@@ -1,0 +1,21 @@
+import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { uuidPrimaryKey } from "../base/primary-key.ts";
+
+/**
+ * One staff sign-in attempt (migration 0038), kept for throttling per email and per IP across restarts and
+ * instances. A platform table: a failed attempt for an unknown email belongs to no org.
+ */
+export const LoginAttempt = defineEntity({
+  name: "LoginAttempt",
+  tableName: "login_attempts",
+  properties: {
+    id: uuidPrimaryKey(),
+    email: p.text(),
+    ip: p.string().columnType("inet").nullable(),
+    succeeded: p.boolean(),
+    attemptedAt: p.datetime().defaultRaw("now()"),
+  },
+  indexes: [{ properties: ["email", "attemptedAt"] }, { properties: ["ip", "attemptedAt"] }],
+});
+
+export type ILoginAttempt = InferEntity<typeof LoginAttempt>;

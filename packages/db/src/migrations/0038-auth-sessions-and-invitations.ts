@@ -1,0 +1,56 @@
+import { sqlMigration } from "./sql-migration.ts";
+import { APP_ROLE } from "./0037-row-level-security.ts";
+
+/**
+ * What staff authentication keeps: refresh tokens (hashed, rotated, grouped in families so reuse revokes a whole
+ * login), invitations (hashed, single use, bound to an email) and login attempts (throttling). These are platform
+ * tables: a login or an invitation is looked up before any org context exists, so they carry org_id as a plain
+ * foreign key and no row-level security; the application only ever reaches them by token hash or by user.
+ */
+export const m0038AuthSessionsAndInvitations = sqlMigration({
+  up: [
+    `CREATE TABLE refresh_tokens (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      org_id uuid NOT NULL REFERENCES organizations (org_id) ON DELETE CASCADE,
+      family_id uuid NOT NULL,
+      token_hash text NOT NULL CONSTRAINT refresh_tokens_token_hash_key UNIQUE CHECK (token_hash ~ '^[0-9a-f]{64}$'),
+      expires_at timestamptz NOT NULL,
+      used_at timestamptz,
+      revoked_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE INDEX refresh_tokens_family_id_idx ON refresh_tokens (family_id)`,
+    `CREATE INDEX refresh_tokens_user_id_idx ON refresh_tokens (user_id)`,
+    `CREATE TABLE invitations (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      org_id uuid NOT NULL REFERENCES organizations (org_id) ON DELETE CASCADE,
+      email text NOT NULL CHECK (email = lower(btrim(email))),
+      role text NOT NULL CHECK (role IN ('owner', 'admin', 'dispatcher', 'finance')),
+      token_hash text NOT NULL CONSTRAINT invitations_token_hash_key UNIQUE CHECK (token_hash ~ '^[0-9a-f]{64}$'),
+      invited_by_user_id uuid REFERENCES users (id) ON DELETE SET NULL,
+      expires_at timestamptz NOT NULL,
+      accepted_at timestamptz,
+      accepted_by_user_id uuid REFERENCES users (id) ON DELETE SET NULL,
+      revoked_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE INDEX invitations_org_id_created_at_idx ON invitations (org_id, created_at)`,
+    `CREATE TABLE login_attempts (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      email text NOT NULL,
+      ip inet,
+      succeeded boolean NOT NULL,
+      attempted_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE INDEX login_attempts_email_attempted_at_idx ON login_attempts (email, attempted_at)`,
+    `CREATE INDEX login_attempts_ip_attempted_at_idx ON login_attempts (ip, attempted_at)`,
+    `GRANT SELECT, INSERT, UPDATE ON refresh_tokens, invitations TO ${APP_ROLE}`,
+    `GRANT SELECT, INSERT, DELETE ON login_attempts TO ${APP_ROLE}`,
+  ],
+  down: [
+    `DROP TABLE login_attempts`,
+    `DROP TABLE invitations`,
+    `DROP TABLE refresh_tokens`,
+  ],
+});
