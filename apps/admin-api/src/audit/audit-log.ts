@@ -1,5 +1,5 @@
-import { entities } from "@cleanops/db";
-import type { EntityManager } from "@mikro-orm/postgresql";
+import { entities, withOrg } from "@cleanops/db";
+import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import type { RequestMeta } from "./request-meta.ts";
 
 const { AdminAuditLog } = entities;
@@ -45,5 +45,13 @@ export function recordAudit(em: EntityManager, meta: RequestMeta, entry: AuditEn
     changes: entry.changes ?? {},
     ip: meta.ip,
     requestId: meta.requestId,
+  });
+}
+
+/** An audit row on its own, in its own transaction of `orgId` (for events that change nothing else in the org). */
+export async function auditInOrg(orm: MikroORM, orgId: string, meta: RequestMeta, entry: AuditEntry): Promise<void> {
+  await withOrg(orm, orgId, async (em) => {
+    recordAudit(em, meta, entry);
+    await em.flush();
   });
 }

@@ -4,7 +4,7 @@ import { authenticationFailed, notFound, publicRoute } from "@cleanops/http";
 import { LockMode } from "@mikro-orm/postgresql";
 import { Router } from "express";
 import { z } from "zod";
-import { recordAudit } from "../audit/audit-log.ts";
+import { auditInOrg, recordAudit } from "../audit/audit-log.ts";
 import { requestMeta, type RequestMeta } from "../audit/request-meta.ts";
 import { findLiveMembership, liveMembershipsOf, type LiveMembership } from "../platform/live-memberships.ts";
 import { platformEm } from "../platform/platform-em.ts";
@@ -96,15 +96,12 @@ export function authRouter(services: AdminServices): Router {
         return;
       case "reused":
         services.logger.warn({ userId: outcome.userId, orgId: outcome.orgId, familyId: outcome.familyId, ip: meta.ip, reqId: meta.requestId }, "refresh token reused: family revoked");
-        await withOrg(orm, outcome.orgId, async (em) => {
-          recordAudit(em, meta, {
-            actorUserId: null,
-            action: "auth.refresh_reuse_detected",
-            entityType: "refresh_token_family",
-            entityId: outcome.familyId,
-            changes: { user_id: outcome.userId, revoked_tokens: outcome.revoked },
-          });
-          await em.flush();
+        await auditInOrg(orm, outcome.orgId, meta, {
+          actorUserId: null,
+          action: "auth.refresh_reuse_detected",
+          entityType: "refresh_token_family",
+          entityId: outcome.familyId,
+          changes: { user_id: outcome.userId, revoked_tokens: outcome.revoked },
         });
         throw authenticationFailed("refresh_token_reused", { realm: "admin-api" });
       case "membership_gone":

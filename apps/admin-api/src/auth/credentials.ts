@@ -1,7 +1,7 @@
 import { verifyPassword } from "@cleanops/auth";
-import { entities, withOrg } from "@cleanops/db";
+import { entities } from "@cleanops/db";
 import { authenticationFailed, rateLimited } from "@cleanops/http";
-import { recordAudit } from "../audit/audit-log.ts";
+import { auditInOrg } from "../audit/audit-log.ts";
 import type { RequestMeta } from "../audit/request-meta.ts";
 import { platformEm } from "../platform/platform-em.ts";
 import type { AdminServices } from "../services.ts";
@@ -65,15 +65,12 @@ async function auditFailedSignIn(
 ): Promise<void> {
   const memberships = await platformEm(services.orm).find(Membership, { user: failure.userId, revokedAt: null }, { fields: ["organization"] });
   for (const orgId of memberships.map((m) => m.organization.orgId)) {
-    await withOrg(services.orm, orgId, async (orgEm) => {
-      recordAudit(orgEm, meta, {
-        actorUserId: null,
-        action: "auth.login_failed",
-        entityType: "user",
-        entityId: failure.userId,
-        changes: { email: failure.email, reason: failure.reason },
-      });
-      await orgEm.flush();
+    await auditInOrg(services.orm, orgId, meta, {
+      actorUserId: null,
+      action: "auth.login_failed",
+      entityType: "user",
+      entityId: failure.userId,
+      changes: { email: failure.email, reason: failure.reason },
     });
   }
 }
