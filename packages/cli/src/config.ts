@@ -9,6 +9,7 @@ const schema = z.object({
   PG_BIN_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.string().optional(),
   APP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  JWT_SECRET: z.string().min(1).optional(),
 });
 
 export type CliConfig = {
@@ -19,6 +20,8 @@ export type CliConfig = {
   appLogLevel: string;
   /** The apps' own connection (role cleanops_app); unset, `stack` gives that role a fresh password each start. */
   appDatabaseUrl: string | undefined;
+  /** Passed to the apps when set; otherwise `stack` keeps a local secret in the data folder. */
+  jwtSecret: string | undefined;
 };
 
 export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
@@ -37,5 +40,6 @@ export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
     pgBinDir: parsed.data.PG_BIN_DIR,
     appLogLevel: parsed.data.LOG_LEVEL ?? "warn",
     appDatabaseUrl: parsed.data.APP_DATABASE_URL,
+    jwtSecret: parsed.data.JWT_SECRET,
   };
 }

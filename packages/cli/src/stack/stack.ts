@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { acquireDatabase, MigrationRunner } from "@cleanops/db";
 import pg from "pg";
@@ -34,6 +36,24 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill("SIGTERM");
   });
+}
+
+/**
+ * A signing secret kept in the git-ignored data folder, so demo tokens survive a restart of the stack. Only for this
+ * local stack: production sets JWT_SECRET, and the apps refuse to start without one there.
+ */
+async function devJwtSecret(dataDir: string): Promise<string> {
+  const file = path.join(path.dirname(dataDir), "dev-jwt-secret");
+  try {
+    const existing = (await readFile(file, "utf8")).trim();
+    if (existing.length >= 43) return existing;
+  } catch {
+    // first start
+  }
+  const secret = randomBytes(48).toString("base64url");
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 /** The whole product on one machine: database, migrations, demo data, three apps; Ctrl-C stops all of it. */
@@ -91,11 +111,19 @@ export async function startStack(ctx: CommandContext): Promise<void> {
       { name: "worker-portal", dir: path.join(appsDir, "worker-portal"), port: config.ports.workerPortal, note: "cleaners' portal API" },
       { name: "public-invoices", dir: path.join(appsDir, "public-invoices"), port: config.ports.publicInvoices, note: "invoice links for customers" },
     ];
+    const jwtSecret = config.jwtSecret ?? (await devJwtSecret(config.db.embedded.dataDir));
     for (const app of apps) {
       const child = spawn(process.execPath, [path.join(app.dir, "src", "server.ts")], {
         cwd: app.dir,
-        // eslint-disable-next-line no-restricted-properties -- children inherit PATH, locale and log level
-        env: { ...process.env, DATABASE_URL: appUrl, PORT: String(app.port), HOST: "127.0.0.1", LOG_LEVEL: config.appLogLevel },
+        env: {
+          // eslint-disable-next-line no-restricted-properties -- children inherit PATH and locale
+          ...process.env,
+          DATABASE_URL: appUrl,
+          PORT: String(app.port),
+          HOST: "127.0.0.1",
+          LOG_LEVEL: config.appLogLevel,
+          JWT_SECRET: jwtSecret,
+        },
         stdio: ["ignore", "inherit", "inherit"],
       });
       children.push(child);
