@@ -165,4 +165,17 @@ describe("the membership is re-checked on every request", () => {
     await t.owner.query(`UPDATE users SET disabled_at = now() WHERE id = $1`, [m.user.id]);
     await expectRefused(token, "membership_revoked");
   });
+
+  it("a suspended organization locks its members out at once, and they cannot sign in to it", async () => {
+    const m = await t.make.member("owner");
+    const token = accessTokenFor({ userId: m.user.id, orgId: m.org.orgId, role: "owner" }, { now: t.clock.now() });
+    await request(t.app).get("/org").set(bearer(token)).expect(200);
+    await t.owner.query(`UPDATE organizations SET status = 'suspended' WHERE org_id = $1`, [m.org.orgId]);
+    await expectRefused(token, "membership_revoked");
+    const login = await request(t.app)
+      .post("/auth/login")
+      .send({ email: m.user.email, password: m.user.password, org_id: m.org.orgId })
+      .expect(401);
+    expect(login.body.error.code).toBe("membership_revoked");
+  });
 });

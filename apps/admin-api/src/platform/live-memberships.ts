@@ -3,7 +3,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 
 const { Membership } = entities;
 
-/** A membership that grants access now: not revoked, and its user not disabled. */
+/** A membership that grants access now: not revoked, its user not disabled, its organization not suspended. */
 export type LiveMembership = {
   membershipId: string;
   orgId: string;
@@ -38,7 +38,7 @@ function toLive(m: LoadedMembership): LiveMembership {
 export async function findLiveMembership(em: EntityManager, userId: string, orgId: string): Promise<LiveMembership | null> {
   const m = await em.findOne(
     Membership,
-    { user: { id: userId, disabledAt: null }, organization: orgId, revokedAt: null },
+    { user: { id: userId, disabledAt: null }, organization: { orgId, status: "active" }, revokedAt: null },
     // The per-request check has no use for the password hash: it stays in the database.
     { populate: ["user", "organization"], exclude: ["user.passwordHash"], strategy: "joined", disableIdentityMap: true },
   );
@@ -49,7 +49,7 @@ export async function findLiveMembership(em: EntityManager, userId: string, orgI
 export async function liveMembershipsOf(em: EntityManager, userId: string): Promise<LiveMembership[]> {
   const rows = await em.find(
     Membership,
-    { user: { id: userId, disabledAt: null }, revokedAt: null },
+    { user: { id: userId, disabledAt: null }, organization: { status: "active" }, revokedAt: null },
     {
       populate: ["user", "organization"],
       exclude: ["user.passwordHash"],
