@@ -159,6 +159,18 @@ describe("login throttling (10 failures in 15 minutes)", () => {
     await request(app).post("/auth/login").set("x-forwarded-for", "203.0.113.99").send({ email: user.email, password: user.password }).expect(200);
   });
 
+  it("per account, under a concurrent burst: exactly ten wrong passwords are checked, the rest are 429", async () => {
+    const app = await appBehindProxy();
+    const { user } = await t.make.member("dispatcher");
+    const statuses = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        request(app).post("/auth/login").set("x-forwarded-for", `198.51.100.${i + 1}`).send({ email: user.email, password: "bad-password" }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+  });
+
   it("per IP: ten failures on ten accounts from one IP block that IP for every account, not other IPs", async () => {
     const app = await appBehindProxy();
     for (let i = 0; i < 10; i++) {

@@ -5,7 +5,7 @@ import { auditInOrg } from "../audit/audit-log.ts";
 import type { RequestMeta } from "../audit/request-meta.ts";
 import { platformEm } from "../platform/platform-em.ts";
 import type { AdminServices } from "../services.ts";
-import { recordAttempt, throttleState } from "./login-throttle.ts";
+import { admitAttempt, markSucceeded } from "./login-throttle.ts";
 
 const { Membership, User } = entities;
 
@@ -18,7 +18,8 @@ export type VerifiedUser = { id: string; email: string; name: string | null };
  * - Throttled first (429 with Retry-After, no password check), per email and per IP, from `login_attempts`.
  * - An unknown email, a wrong password and a disabled account all answer 401 `invalid_credentials`, after the same
  *   argon2 work (`verifyPassword` spends it for a missing hash too).
- * - Every attempt is counted in `login_attempts`. A failure is logged (email, IP, reason; never the password) and,
+ * - Every admitted attempt is counted in `login_attempts` as a failure before the password is checked (under
+ *   advisory locks, so a concurrent burst cannot pass the limit), and turned into a success if it proves right. A failure is logged (email, IP, reason; never the password) and,
  *   for a known account, written to `admin_audit_logs` of every org the account is a live member of: each of those
  *   orgs is exposed by the attack. An unknown email belongs to no org and has only the log line.
  */
@@ -30,20 +31,19 @@ export async function verifyCredentials(
   const em = platformEm(services.orm);
   const now = services.now();
   const { email } = input;
-  const throttle = await throttleState(em, { email, ip: meta.ip }, now);
-  if (throttle.blocked) {
-    services.logger.warn({ email, ip: meta.ip, by: throttle.by, reqId: meta.requestId }, "sign-in throttled");
-    throw rateLimited("Too many failed sign-in attempts. Try again later.", { retryAfterSeconds: throttle.retryAfterSeconds });
+  const admitted = await admitAttempt(em, { email, ip: meta.ip }, now);
+  if (admitted.blocked) {
+    services.logger.warn({ email, ip: meta.ip, by: admitted.state.by, reqId: meta.requestId }, "sign-in throttled");
+    throw rateLimited("Too many failed sign-in attempts. Try again later.", { retryAfterSeconds: admitted.state.retryAfterSeconds });
   }
 
   const user = await em.findOne(User, { email });
   const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
   if (user && passwordOk && !user.disabledAt) {
-    await recordAttempt(em, { email, ip: meta.ip, succeeded: true }, now);
+    await markSucceeded(em, admitted.attemptId);
     return { id: user.id, email: user.email, name: user.name ?? null };
   }
   const reason = !user ? "unknown_email" : !passwordOk ? "wrong_password" : "user_disabled";
-  await recordAttempt(em, { email, ip: meta.ip, succeeded: false }, now);
 
   services.logger.warn({ email, ip: meta.ip, reason, reqId: meta.requestId }, "sign-in failed");
   if (user) {

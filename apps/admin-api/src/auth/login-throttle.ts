@@ -40,7 +40,12 @@ export async function throttleState(em: EntityManager, key: { email: string; ip:
   const since = new Date(now.getTime() - THROTTLE_WINDOW_SECONDS * 1000);
   const [row] = await em
     .getConnection()
-    .execute<Row[]>(STATE_SQL, [key.email, key.email, since, THROTTLE_MAX_FAILURES, key.ip, since, THROTTLE_MAX_FAILURES]);
+    .execute<Row[]>(
+      STATE_SQL,
+      [key.email, key.email, since, THROTTLE_MAX_FAILURES, key.ip, since, THROTTLE_MAX_FAILURES],
+      "all",
+      em.getTransactionContext(),
+    );
   if (!row) return { blocked: false };
   const retryAfter = (tenth: number | null) =>
     tenth === null ? 1 : Math.max(1, Math.ceil(tenth + THROTTLE_WINDOW_SECONDS - now.getTime() / 1000));
@@ -52,14 +57,35 @@ export async function throttleState(em: EntityManager, key: { email: string; ip:
   return { blocked: true, retryAfterSeconds: Math.max(byEmail, byIp), by: byEmail >= byIp ? "email" : "ip" };
 }
 
-/** Records one attempt and prunes this email's and this IP's attempts past the retention. */
-export async function recordAttempt(
+/**
+ * Checks the throttle and, unless blocked, counts this attempt as a failure at once, under per-email and per-IP
+ * advisory locks: concurrent attempts queue for the check, so a burst cannot slip past the limit while passwords are
+ * being verified. Returns the attempt's id, to be marked a success (`markSucceeded`) if the password proves right.
+ * Also prunes this email's and this IP's attempts past the retention.
+ */
+export async function admitAttempt(
   em: EntityManager,
-  attempt: { email: string; ip: string | null; succeeded: boolean },
+  key: { email: string; ip: string | null },
   now: Date,
-): Promise<void> {
-  await em.insert(LoginAttempt, { email: attempt.email, ip: attempt.ip, succeeded: attempt.succeeded, attemptedAt: now });
-  const cutoff = new Date(now.getTime() - ATTEMPT_RETENTION_SECONDS * 1000);
-  await em.nativeDelete(LoginAttempt, { email: attempt.email, attemptedAt: { $lt: cutoff } });
-  if (attempt.ip !== null) await em.nativeDelete(LoginAttempt, { ip: attempt.ip, attemptedAt: { $lt: cutoff } });
+): Promise<{ blocked: true; state: ThrottleState & { blocked: true } } | { blocked: false; attemptId: string }> {
+  return em.transactional(async (tx) => {
+    // Always email before IP, so two attempts never wait on each other's second lock.
+    await tx.getConnection().execute(`select pg_advisory_xact_lock(hashtext('login:email:' || ?))`, [key.email], "all", tx.getTransactionContext());
+    if (key.ip !== null) {
+      await tx.getConnection().execute(`select pg_advisory_xact_lock(hashtext('login:ip:' || ?))`, [key.ip], "all", tx.getTransactionContext());
+    }
+    const state = await throttleState(tx, key, now);
+    if (state.blocked) return { blocked: true, state };
+    const attempt = tx.create(LoginAttempt, { email: key.email, ip: key.ip, succeeded: false, attemptedAt: now });
+    await tx.flush();
+    const cutoff = new Date(now.getTime() - ATTEMPT_RETENTION_SECONDS * 1000);
+    await tx.nativeDelete(LoginAttempt, { email: key.email, attemptedAt: { $lt: cutoff } });
+    if (key.ip !== null) await tx.nativeDelete(LoginAttempt, { ip: key.ip, attemptedAt: { $lt: cutoff } });
+    return { blocked: false, attemptId: attempt.id };
+  });
+}
+
+/** The password proved right: the admitted attempt counts as a success (which resets the email's count). */
+export async function markSucceeded(em: EntityManager, attemptId: string): Promise<void> {
+  await em.nativeUpdate(LoginAttempt, { id: attemptId }, { succeeded: true });
 }

@@ -47,6 +47,8 @@ export const m0038AuthSessionsAndInvitations = sqlMigration({
     `CREATE INDEX login_attempts_ip_attempted_at_idx ON login_attempts (ip, attempted_at)`,
     `GRANT SELECT, INSERT, UPDATE ON refresh_tokens, invitations TO ${APP_ROLE}`,
     `GRANT SELECT, INSERT, DELETE ON login_attempts TO ${APP_ROLE}`,
+    // An attempt is counted as a failure before the password is checked, and only ever turned into a success.
+    `GRANT UPDATE (succeeded) ON login_attempts TO ${APP_ROLE}`,
   ],
   down: [
     `DROP TABLE login_attempts`,
