@@ -139,7 +139,6 @@ export async function startStack(ctx: CommandContext): Promise<void> {
     for (const app of apps) ctx.print(`  ${app.name.padEnd(16)} http://127.0.0.1:${app.port}   ${app.note} (/healthz, /readyz)`);
     ctx.print("Demo logins (admin-api):");
     for (const l of DEMO_LOGINS) ctx.print(`  ${l.email.padEnd(26)} ${l.password}   ${l.note}`);
-    ctx.print("Demo workers (worker-portal): ana@default.test and ana@brighthomes.test, same password.");
     ctx.print("Press Ctrl-C to stop everything.");
   } catch (err) {
     await shutdown();
