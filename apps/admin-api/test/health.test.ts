@@ -3,7 +3,10 @@ import { ormOptions, tenantOrmOptions } from "@cleanops/db";
 import { createTestDatabase } from "@cleanops/db/testing";
 import { describeHealthContract } from "@cleanops/http/testing";
 import { MikroORM } from "@mikro-orm/postgresql";
-import { createApp } from "../src/app.ts";
+import { pino } from "pino";
+import request from "supertest";
+import { describe, expect, it } from "vitest";
+import { ADMIN_API_JSON_LIMIT, createApp } from "../src/app.ts";
 import { TEST_KEY_RING } from "./support/test-keys.ts";
 
 type OrmHandle = { orm: MikroORM; end(): Promise<void> };
@@ -17,4 +20,22 @@ describeHealthContract<OrmHandle>("admin-api", {
   },
   createTestDatabase,
   serverEntry: fileURLToPath(new URL("../src/server.ts", import.meta.url)),
+});
+
+describe("admin-api request bodies", () => {
+  it(`refuses a JSON body over its limit (${ADMIN_API_JSON_LIMIT}) with 413 payload_too_large, before any route or query`, async () => {
+    // Never connects: MikroORM's constructor only discovers entities.
+    const orm = new MikroORM(tenantOrmOptions(ormOptions("postgres://nobody@127.0.0.1:1/none", { pool: { min: 0, max: 1 } })));
+    try {
+      const app = createApp({ orm, logger: pino({ level: "silent" }), keyRing: TEST_KEY_RING });
+      const res = await request(app)
+        .post("/auth/login")
+        .set("content-type", "application/json")
+        .send(JSON.stringify({ filler: "a".repeat(1024 * 1024 + 1024) }))
+        .expect(413);
+      expect(res.body).toMatchObject({ error: { code: "payload_too_large" } });
+    } finally {
+      await orm.close(true);
+    }
+  });
 });
