@@ -1,10 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { ormOptions, tenantOrmOptions } from "@cleanops/db";
 import { createTestDatabase } from "@cleanops/db/testing";
-import { describeHealthContract } from "@cleanops/http/testing";
+import { describeHealthContract, postAroundJsonLimit } from "@cleanops/http/testing";
 import { MikroORM } from "@mikro-orm/postgresql";
 import { pino } from "pino";
-import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { ADMIN_API_JSON_LIMIT, createApp } from "../src/app.ts";
 import { TEST_KEY_RING } from "./support/test-keys.ts";
@@ -28,12 +27,10 @@ describe("admin-api request bodies", () => {
     const orm = new MikroORM(tenantOrmOptions(ormOptions("postgres://nobody@127.0.0.1:1/none", { pool: { min: 0, max: 1 } })));
     try {
       const app = createApp({ orm, logger: pino({ level: "silent" }), keyRing: TEST_KEY_RING });
-      const res = await request(app)
-        .post("/auth/login")
-        .set("content-type", "application/json")
-        .send(JSON.stringify({ filler: "a".repeat(1024 * 1024 + 1024) }))
-        .expect(413);
-      expect(res.body).toMatchObject({ error: { code: "payload_too_large" } });
+      const { oversized, small } = await postAroundJsonLimit(app, 1024 * 1024);
+      expect(oversized.status).toBe(413);
+      expect(oversized.body).toMatchObject({ error: { code: "payload_too_large" } });
+      expect(small.status).toBe(404);
     } finally {
       await orm.close(true);
     }

@@ -1,9 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { createPgPool } from "@cleanops/db";
 import { createTestDatabase } from "@cleanops/db/testing";
-import { describeHealthContract } from "@cleanops/http/testing";
+import { describeHealthContract, postAroundJsonLimit } from "@cleanops/http/testing";
 import { pino } from "pino";
-import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { createApp, PUBLIC_INVOICES_JSON_LIMIT } from "../src/app.ts";
 
@@ -20,14 +19,10 @@ describe("public-invoices request bodies", () => {
   it(`refuses a JSON body over its limit (${PUBLIC_INVOICES_JSON_LIMIT}) with 413 payload_too_large, before any route or query`, async () => {
     const pool = createPgPool("postgres://nobody@127.0.0.1:1/none", { max: 1 });
     try {
-      const app = createApp({ pool, logger: pino({ level: "silent" }) });
-      const res = await request(app)
-        .post("/anything")
-        .set("content-type", "application/json")
-        .send(JSON.stringify({ filler: "a".repeat(LIMIT_BYTES + 1024) }))
-        .expect(413);
-      expect(res.body).toMatchObject({ error: { code: "payload_too_large" } });
-      await request(app).post("/anything").set("content-type", "application/json").send({ small: true }).expect(404);
+      const { oversized, small } = await postAroundJsonLimit(createApp({ pool, logger: pino({ level: "silent" }) }), LIMIT_BYTES);
+      expect(oversized.status).toBe(413);
+      expect(oversized.body).toMatchObject({ error: { code: "payload_too_large" } });
+      expect(small.status).toBe(404);
     } finally {
       await pool.end();
     }
