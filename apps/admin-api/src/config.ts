@@ -24,7 +24,8 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string {
   if (raw === undefined || raw === "" || raw === "false") return false;
   if (raw === "true") return true;
   if (/^\d+$/.test(raw)) return Number(raw);
-  if (!/^[0-9A-Za-z.:/, _-]+$/.test(raw)) throw new ConfigError("Invalid configuration: TRUST_PROXY must be true, false, a hop count or a list of addresses");
+  if (!/^[0-9A-Za-z.:/, _-]+$/.test(raw))
+    throw new ConfigError("Invalid configuration: TRUST_PROXY must be true, false, a hop count or a list of addresses");
   return raw;
 }
 
@@ -32,7 +33,9 @@ function parseRefreshTokenTtlDays(raw: string | undefined): number {
   if (raw === undefined || raw === "") return DEFAULT_REFRESH_TOKEN_TTL_DAYS;
   const days = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isInteger(days) || days < 1 || days > MAX_REFRESH_TOKEN_TTL_DAYS) {
-    throw new ConfigError(`Invalid configuration: REFRESH_TOKEN_TTL_DAYS must be a whole number of days from 1 to ${MAX_REFRESH_TOKEN_TTL_DAYS}`);
+    throw new ConfigError(
+      `Invalid configuration: REFRESH_TOKEN_TTL_DAYS must be a whole number of days from 1 to ${MAX_REFRESH_TOKEN_TTL_DAYS}`,
+    );
   }
   return days;
 }

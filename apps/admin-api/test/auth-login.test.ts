@@ -14,7 +14,15 @@ afterAll(async () => {
   await t.close();
 });
 
-type AuditRow = { org_id: string; action: string; actor_user_id: string | null; entity_id: string | null; changes: Record<string, unknown>; ip: string | null; request_id: string | null };
+type AuditRow = {
+  org_id: string;
+  action: string;
+  actor_user_id: string | null;
+  entity_id: string | null;
+  changes: Record<string, unknown>;
+  ip: string | null;
+  request_id: string | null;
+};
 
 async function auditRows(action: string, entityId: string): Promise<AuditRow[]> {
   const r = await t.owner.query<AuditRow>(
@@ -34,7 +42,9 @@ const login = (body: Record<string, unknown>, ip?: string) => {
 describe("POST /auth/login", () => {
   it("signs a single-org member in: tokens for that org, the role from the membership, an audit entry", async () => {
     const { org, user, membership } = await t.make.member("finance");
-    const res = await login({ email: `  ${user.email.toUpperCase()} `, password: user.password }).set("x-request-id", "req-login-1").expect(200);
+    const res = await login({ email: `  ${user.email.toUpperCase()} `, password: user.password })
+      .set("x-request-id", "req-login-1")
+      .expect(200);
     expect(res.body).toMatchObject({
       token_type: "Bearer",
       expires_in: 900,
@@ -52,7 +62,11 @@ describe("POST /auth/login", () => {
     expect(JSON.stringify(stored.rows)).not.toContain(body.refresh_token);
 
     const me = await request(t.app).get("/me").set(bearer(body.access_token)).expect(200);
-    expect(me.body).toMatchObject({ org_id: org.orgId, role: "finance", memberships: [{ membership_id: membership.id, org_id: org.orgId, role: "finance" }] });
+    expect(me.body).toMatchObject({
+      org_id: org.orgId,
+      role: "finance",
+      memberships: [{ membership_id: membership.id, org_id: org.orgId, role: "finance" }],
+    });
 
     const audit = await auditRows("auth.login", user.id);
     expect(audit).toEqual([
@@ -97,7 +111,11 @@ describe("POST /auth/login", () => {
       await login({ email: disabled.user.email, password: disabled.user.password }).expect(401),
     ];
     for (const res of answers) {
-      expect(res.body.error).toEqual({ code: "invalid_credentials", message: "The email or password is incorrect.", request_id: expect.any(String) });
+      expect(res.body.error).toEqual({
+        code: "invalid_credentials",
+        message: "The email or password is incorrect.",
+        request_id: expect.any(String),
+      });
     }
   });
 
@@ -128,7 +146,12 @@ describe("POST /auth/login", () => {
   });
 
   it("validates the body: 400 validation_failed", async () => {
-    for (const body of [{}, { email: "not-an-email", password: "x" }, { email: "a@b.test", password: "" }, { email: "a@b.test", password: "x", org_id: "nope" }]) {
+    for (const body of [
+      {},
+      { email: "not-an-email", password: "x" },
+      { email: "a@b.test", password: "" },
+      { email: "a@b.test", password: "x", org_id: "nope" },
+    ]) {
       const res = await login(body).expect(400);
       expect(res.body.error.code).toBe("validation_failed");
     }
@@ -148,15 +171,27 @@ describe("login throttling (10 failures in 15 minutes)", () => {
     const { user } = await t.make.member("admin");
     for (let i = 0; i < 10; i++) {
       // Spread over ten IPs, so only the per-account limit can trip.
-      await request(app).post("/auth/login").set("x-forwarded-for", `203.0.113.${i + 1}`).send({ email: user.email, password: "bad-password" }).expect(401);
+      await request(app)
+        .post("/auth/login")
+        .set("x-forwarded-for", `203.0.113.${i + 1}`)
+        .send({ email: user.email, password: "bad-password" })
+        .expect(401);
       t.clock.advance(10);
     }
-    const blocked = await request(app).post("/auth/login").set("x-forwarded-for", "203.0.113.99").send({ email: user.email, password: user.password }).expect(429);
+    const blocked = await request(app)
+      .post("/auth/login")
+      .set("x-forwarded-for", "203.0.113.99")
+      .send({ email: user.email, password: user.password })
+      .expect(429);
     expect(blocked.body.error.code).toBe("rate_limited");
     // The first failure was 100 s ago: it leaves the 15-minute window in 800 s.
     expect(blocked.headers["retry-after"]).toBe("800");
     t.clock.advance(801);
-    await request(app).post("/auth/login").set("x-forwarded-for", "203.0.113.99").send({ email: user.email, password: user.password }).expect(200);
+    await request(app)
+      .post("/auth/login")
+      .set("x-forwarded-for", "203.0.113.99")
+      .send({ email: user.email, password: user.password })
+      .expect(200);
   });
 
   it("per account, under a concurrent burst: exactly ten wrong passwords are checked, the rest are 429", async () => {
@@ -164,7 +199,11 @@ describe("login throttling (10 failures in 15 minutes)", () => {
     const { user } = await t.make.member("dispatcher");
     const statuses = await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
-        request(app).post("/auth/login").set("x-forwarded-for", `198.51.100.${i + 1}`).send({ email: user.email, password: "bad-password" }).then((r) => r.status),
+        request(app)
+          .post("/auth/login")
+          .set("x-forwarded-for", `198.51.100.${i + 1}`)
+          .send({ email: user.email, password: "bad-password" })
+          .then((r) => r.status),
       ),
     );
     expect(statuses.filter((s) => s === 401)).toHaveLength(10);
@@ -174,40 +213,79 @@ describe("login throttling (10 failures in 15 minutes)", () => {
   it("per IP: ten failures on ten accounts from one IP block that IP for every account, not other IPs", async () => {
     const app = await appBehindProxy();
     for (let i = 0; i < 10; i++) {
-      await request(app).post("/auth/login").set("x-forwarded-for", "192.0.2.50").send({ email: `spray-${i}@example.test`, password: "guess-guess" }).expect(401);
+      await request(app)
+        .post("/auth/login")
+        .set("x-forwarded-for", "192.0.2.50")
+        .send({ email: `spray-${i}@example.test`, password: "guess-guess" })
+        .expect(401);
     }
     const { user } = await t.make.member("finance");
-    const res = await request(app).post("/auth/login").set("x-forwarded-for", "192.0.2.50").send({ email: user.email, password: user.password }).expect(429);
+    const res = await request(app)
+      .post("/auth/login")
+      .set("x-forwarded-for", "192.0.2.50")
+      .send({ email: user.email, password: user.password })
+      .expect(429);
     expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
-    await request(app).post("/auth/login").set("x-forwarded-for", "192.0.2.51").send({ email: user.email, password: user.password }).expect(200);
+    await request(app)
+      .post("/auth/login")
+      .set("x-forwarded-for", "192.0.2.51")
+      .send({ email: user.email, password: user.password })
+      .expect(200);
   });
 
   it("a successful sign-in clears the account's failures, never the IP's", async () => {
     const app = await appBehindProxy();
     const { user } = await t.make.member("dispatcher");
     for (let i = 0; i < 9; i++) {
-      await request(app).post("/auth/login").set("x-forwarded-for", `198.18.0.${i + 1}`).send({ email: user.email, password: "typo-typo" }).expect(401);
+      await request(app)
+        .post("/auth/login")
+        .set("x-forwarded-for", `198.18.0.${i + 1}`)
+        .send({ email: user.email, password: "typo-typo" })
+        .expect(401);
     }
-    await request(app).post("/auth/login").set("x-forwarded-for", "198.18.1.1").send({ email: user.email, password: user.password }).expect(200);
+    await request(app)
+      .post("/auth/login")
+      .set("x-forwarded-for", "198.18.1.1")
+      .send({ email: user.email, password: user.password })
+      .expect(200);
     for (let i = 0; i < 9; i++) {
-      await request(app).post("/auth/login").set("x-forwarded-for", `198.18.2.${i + 1}`).send({ email: user.email, password: "typo-again" }).expect(401);
+      await request(app)
+        .post("/auth/login")
+        .set("x-forwarded-for", `198.18.2.${i + 1}`)
+        .send({ email: user.email, password: "typo-again" })
+        .expect(401);
     }
     // 18 failures in the window, but only 9 since the success: not blocked.
-    await request(app).post("/auth/login").set("x-forwarded-for", "198.18.3.1").send({ email: user.email, password: user.password }).expect(200);
+    await request(app)
+      .post("/auth/login")
+      .set("x-forwarded-for", "198.18.3.1")
+      .send({ email: user.email, password: user.password })
+      .expect(200);
 
     // An attacker's own valid account does not reset the failures of the IP it sprays from.
     const mine = await t.make.member("finance");
     for (let i = 0; i < 10; i++) {
-      await request(app).post("/auth/login").set("x-forwarded-for", "198.18.9.9").send({ email: `victim-${i}@example.test`, password: "guess-guess" }).expect(401);
+      await request(app)
+        .post("/auth/login")
+        .set("x-forwarded-for", "198.18.9.9")
+        .send({ email: `victim-${i}@example.test`, password: "guess-guess" })
+        .expect(401);
     }
-    await request(app).post("/auth/login").set("x-forwarded-for", "198.18.9.9").send({ email: mine.user.email, password: mine.user.password }).expect(429);
+    await request(app)
+      .post("/auth/login")
+      .set("x-forwarded-for", "198.18.9.9")
+      .send({ email: mine.user.email, password: mine.user.password })
+      .expect(429);
   });
 });
 
 describe("logs", () => {
   it("never contain a password or a token", async () => {
     const { user } = await t.make.member("owner");
-    const ok = (await login({ email: user.email, password: user.password }).expect(200)).body as { access_token: string; refresh_token: string };
+    const ok = (await login({ email: user.email, password: user.password }).expect(200)).body as {
+      access_token: string;
+      refresh_token: string;
+    };
     await request(t.app).get("/me").set(bearer(ok.access_token)).expect(200);
     await request(t.app).post("/auth/refresh").send({ refresh_token: ok.refresh_token }).expect(200);
     await login({ email: user.email, password: "a-wrong-secret-password" }).expect(401);

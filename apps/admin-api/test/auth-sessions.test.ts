@@ -62,9 +62,15 @@ describe("POST /auth/refresh", () => {
     const reused = await refresh(s1.refresh_token).expect(401);
     expect(reused.body.error.code).toBe("refresh_token_reused");
     expect((await refresh(s3.refresh_token).expect(401)).body.error.code).toBe("refresh_token_invalid");
-    const family = await t.owner.query(`SELECT count(*) FILTER (WHERE revoked_at IS NULL)::int AS live FROM refresh_tokens WHERE user_id = $1`, [m.user.id]);
+    const family = await t.owner.query(
+      `SELECT count(*) FILTER (WHERE revoked_at IS NULL)::int AS live FROM refresh_tokens WHERE user_id = $1`,
+      [m.user.id],
+    );
     expect(family.rows[0]).toEqual({ live: 0 });
-    const audit = await t.owner.query(`SELECT org_id, changes FROM admin_audit_logs WHERE action = 'auth.refresh_reuse_detected' AND changes->>'user_id' = $1`, [m.user.id]);
+    const audit = await t.owner.query(
+      `SELECT org_id, changes FROM admin_audit_logs WHERE action = 'auth.refresh_reuse_detected' AND changes->>'user_id' = $1`,
+      [m.user.id],
+    );
     expect(audit.rows).toEqual([{ org_id: m.org.orgId, changes: { user_id: m.user.id, revoked_tokens: 3 } }]);
     // Another sign-in (another family) is untouched.
     const other = await signIn(m);
@@ -103,7 +109,10 @@ describe("POST /auth/logout", () => {
     const rotated = (await refresh(s.refresh_token).expect(200)).body as Session;
     await request(t.app).post("/auth/logout").send({ refresh_token: rotated.refresh_token }).expect(204);
     expect((await refresh(rotated.refresh_token).expect(401)).body.error.code).toBe("refresh_token_invalid");
-    await request(t.app).post("/auth/logout").send({ refresh_token: "B".repeat(43) }).expect(204);
+    await request(t.app)
+      .post("/auth/logout")
+      .send({ refresh_token: "B".repeat(43) })
+      .expect(204);
   });
 });
 
@@ -113,13 +122,20 @@ describe("POST /auth/switch-org", () => {
     const second = await t.make.org({ name: "Second Co" });
     await t.make.membership({ org: second, user: m.user, role: "finance" });
     const s = await signIn(m, m.org.orgId);
-    const switched = (await request(t.app).post("/auth/switch-org").set(bearer(s.access_token)).send({ org_id: second.orgId }).expect(200)).body as Session;
+    const switched = (await request(t.app).post("/auth/switch-org").set(bearer(s.access_token)).send({ org_id: second.orgId }).expect(200))
+      .body as Session;
     expect(switched).toMatchObject({ org: { org_id: second.orgId, name: "Second Co" }, role: "finance" });
-    const me = (await request(t.app).get("/me").set(bearer(switched.access_token)).expect(200)).body as { org_id: string; role: string; memberships: { org_id: string }[] };
+    const me = (await request(t.app).get("/me").set(bearer(switched.access_token)).expect(200)).body as {
+      org_id: string;
+      role: string;
+      memberships: { org_id: string }[];
+    };
     expect(me).toMatchObject({ org_id: second.orgId, role: "finance" });
     expect(me.memberships.map((x) => x.org_id).sort()).toEqual([m.org.orgId, second.orgId].sort());
     expect((await tokenRow(switched.refresh_token))?.org_id).toBe(second.orgId);
-    const audit = await t.owner.query(`SELECT changes FROM admin_audit_logs WHERE org_id = $1 AND action = 'auth.org_switched'`, [second.orgId]);
+    const audit = await t.owner.query(`SELECT changes FROM admin_audit_logs WHERE org_id = $1 AND action = 'auth.org_switched'`, [
+      second.orgId,
+    ]);
     expect(audit.rows).toEqual([{ changes: { role: "finance", from_org_id: m.org.orgId } }]);
   });
 

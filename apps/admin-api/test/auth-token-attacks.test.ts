@@ -53,7 +53,10 @@ afterAll(async () => {
 
 describe("a forged, stale or misdirected access token is refused with 401 and a code that says why", () => {
   it("accepts the genuine token (the control case)", async () => {
-    const res = await request(t.app).get("/me").set(bearer(craft(HEADER, claims(), hmac(TEST_KEY.secret)))).expect(200);
+    const res = await request(t.app)
+      .get("/me")
+      .set(bearer(craft(HEADER, claims(), hmac(TEST_KEY.secret))))
+      .expect(200);
     expect(res.body).toMatchObject({ org_id: dispatcher.org.orgId, role: "dispatcher" });
   });
 
@@ -87,8 +90,14 @@ describe("a forged, stale or misdirected access token is refused with 401 and a 
 
   it("expired, and not yet valid", async () => {
     const now = Math.floor(t.clock.now().getTime() / 1000);
-    await expectRefused(craft(HEADER, claims({ iat: now - 1000, nbf: now - 1000, exp: now - 100 }), hmac(TEST_KEY.secret)), "token_expired");
-    await expectRefused(craft(HEADER, claims({ iat: now + 600, nbf: now + 600, exp: now + 1200 }), hmac(TEST_KEY.secret)), "token_not_yet_valid");
+    await expectRefused(
+      craft(HEADER, claims({ iat: now - 1000, nbf: now - 1000, exp: now - 100 }), hmac(TEST_KEY.secret)),
+      "token_expired",
+    );
+    await expectRefused(
+      craft(HEADER, claims({ iat: now + 600, nbf: now + 600, exp: now + 1200 }), hmac(TEST_KEY.secret)),
+      "token_not_yet_valid",
+    );
     // The app's own tokens expire on the app's clock.
     const real = accessTokenFor({ userId: dispatcher.user.id, orgId: dispatcher.org.orgId, role: "dispatcher" }, { now: t.clock.now() });
     t.clock.advance(901 + 5);

@@ -99,7 +99,10 @@ describe("the permission matrix", () => {
   it("dispatcher: bookings, teams, schedules, workers, clients, leads, checklists, add-ons; invoices read-only", () => {
     expect(business("dispatcher").sort()).toEqual(
       [
-        ...["bookings", "teams", "schedules", "workers", "clients", "leads", "checklists", "addons"].flatMap((r) => [`${r}.read`, `${r}.write`]),
+        ...["bookings", "teams", "schedules", "workers", "clients", "leads", "checklists", "addons"].flatMap((r) => [
+          `${r}.read`,
+          `${r}.write`,
+        ]),
         "invoices.read",
       ].sort(),
     );
@@ -108,7 +111,10 @@ describe("the permission matrix", () => {
   it("finance: invoices, payments, public links, disputes, adjustments, subscriptions, documents; bookings and clients read-only", () => {
     expect(business("finance").sort()).toEqual(
       [
-        ...["invoices", "payments", "public_links", "disputes", "adjustments", "subscriptions", "documents"].flatMap((r) => [`${r}.read`, `${r}.write`]),
+        ...["invoices", "payments", "public_links", "disputes", "adjustments", "subscriptions", "documents"].flatMap((r) => [
+          `${r}.read`,
+          `${r}.write`,
+        ]),
         "bookings.read",
         "clients.read",
       ].sort(),

@@ -34,8 +34,15 @@ describe("bootstrap of an existing install (runbook step 4): CLI-made accounts s
   it("user:create + member:add in the Default org, then POST /auth/login", async () => {
     await cli("user:create", "--email", "Olga@YourCompany.com", "--name", "Olga Owner", "--password", "olga-owner-password");
     await cli("member:add", "--org", DEFAULT_ORG_ID, "--email", "olga@yourcompany.com", "--role", "owner");
-    const res = await request(t.app).post("/auth/login").send({ email: "olga@yourcompany.com", password: "olga-owner-password" }).expect(200);
-    expect(res.body).toMatchObject({ org: { org_id: DEFAULT_ORG_ID, name: "Default" }, role: "owner", user: { email: "olga@yourcompany.com", name: "Olga Owner" } });
+    const res = await request(t.app)
+      .post("/auth/login")
+      .send({ email: "olga@yourcompany.com", password: "olga-owner-password" })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      org: { org_id: DEFAULT_ORG_ID, name: "Default" },
+      role: "owner",
+      user: { email: "olga@yourcompany.com", name: "Olga Owner" },
+    });
     const token = (res.body as { access_token: string }).access_token;
     await request(t.app).get("/org/billing").set(bearer(token)).expect(200);
   });
@@ -45,7 +52,10 @@ describe("bootstrap of an existing install (runbook step 4): CLI-made accounts s
     const orgId = /org_id: (\S+)/.exec(out)?.[1] ?? "";
     await cli("user:create", "--email", "dan@brighthomes.test", "--password", "dan-dispatch-password");
     await cli("member:add", "--org", "bright-homes-cli", "--email", "dan@brighthomes.test", "--role", "dispatcher");
-    const res = await request(t.app).post("/auth/login").send({ email: "dan@brighthomes.test", password: "dan-dispatch-password" }).expect(200);
+    const res = await request(t.app)
+      .post("/auth/login")
+      .send({ email: "dan@brighthomes.test", password: "dan-dispatch-password" })
+      .expect(200);
     expect(res.body).toMatchObject({ org: { org_id: orgId, slug: "bright-homes-cli" }, role: "dispatcher" });
   });
 
@@ -59,7 +69,10 @@ describe("bootstrap of an existing install (runbook step 4): CLI-made accounts s
     });
     try {
       const url = await waitForListeningUrl(proc);
-      const login = await request(url).post("/auth/login").send({ email: "olga@yourcompany.com", password: "olga-owner-password" }).expect(200);
+      const login = await request(url)
+        .post("/auth/login")
+        .send({ email: "olga@yourcompany.com", password: "olga-owner-password" })
+        .expect(200);
       const token = (login.body as { access_token: string }).access_token;
       const header = JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString()) as { kid: string };
       expect(header.kid).toBe("2026-01");

@@ -19,7 +19,11 @@ describe("admin-api configuration", () => {
       JWT_ACCESS_TTL_SECONDS: "300",
       REFRESH_TOKEN_TTL_DAYS: "7",
     });
-    expect(rotated).toMatchObject({ accessTokenTtlSeconds: 300, refreshTokenTtlDays: 7, keyRing: { current: { kid: "k2" }, previous: [{ kid: "k1" }] } });
+    expect(rotated).toMatchObject({
+      accessTokenTtlSeconds: 300,
+      refreshTokenTtlDays: 7,
+      keyRing: { current: { kid: "k2" }, previous: [{ kid: "k1" }] },
+    });
     expect(c.trustProxy).toBe(false);
     const proxied = (v: string) => loadConfig({ DATABASE_URL: DB, JWT_SECRET: SECRET, TRUST_PROXY: v }).trustProxy;
     expect([proxied("true"), proxied("1"), proxied("loopback, 10.0.0.0/8")]).toEqual([true, 1, "loopback, 10.0.0.0/8"]);
@@ -58,6 +62,8 @@ describe("admin-api configuration", () => {
     const entry = fileURLToPath(new URL("../src/server.ts", import.meta.url));
     const proc = spawnServer(entry, { DATABASE_URL: DB, NODE_ENV: "production", PORT: "0" });
     expect(await proc.exited).toBe(1);
-    expect(proc.stderr().trim().split("\n")).toEqual([expect.stringMatching(/^Invalid configuration: JWT_SECRET is required in production/)]);
+    expect(proc.stderr().trim().split("\n")).toEqual([
+      expect.stringMatching(/^Invalid configuration: JWT_SECRET is required in production/),
+    ]);
   });
 });

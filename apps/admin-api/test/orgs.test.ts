@@ -13,7 +13,10 @@ afterAll(async () => {
   await t.close();
 });
 
-const signUp = (body: unknown) => request(t.app).post("/orgs").send(body as object);
+const signUp = (body: unknown) =>
+  request(t.app)
+    .post("/orgs")
+    .send(body as object);
 
 describe("POST /orgs (sign-up)", () => {
   it("creates the org, its owner, billing stub and invoice sequence, audits it, and signs the owner in", async () => {
@@ -32,12 +35,20 @@ describe("POST /orgs (sign-up)", () => {
     expect(created.org.org_id).toBe(orgId);
 
     const q = async (sql: string): Promise<Record<string, unknown>[]> => (await t.owner.query<Record<string, unknown>>(sql, [orgId])).rows;
-    expect(await q(`SELECT plan, status, seats FROM organization_billing WHERE org_id = $1`)).toEqual([{ plan: "free", status: "active", seats: 1 }]);
-    expect(await q(`SELECT prefix, next_value FROM invoice_number_sequences WHERE org_id = $1`)).toEqual([{ prefix: "INV", next_value: 1 }]);
-    const [owner] = await q(`SELECT u.email, u.password_hash, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1`);
+    expect(await q(`SELECT plan, status, seats FROM organization_billing WHERE org_id = $1`)).toEqual([
+      { plan: "free", status: "active", seats: 1 },
+    ]);
+    expect(await q(`SELECT prefix, next_value FROM invoice_number_sequences WHERE org_id = $1`)).toEqual([
+      { prefix: "INV", next_value: 1 },
+    ]);
+    const [owner] = await q(
+      `SELECT u.email, u.password_hash, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1`,
+    );
     expect(owner).toMatchObject({ email: "olga@sparkle.test", role: "owner" });
     expect(await verifyPassword(String(owner?.password_hash), "a-long-enough-password")).toBe(true);
-    expect(await q(`SELECT action, entity_type FROM admin_audit_logs WHERE org_id = $1`)).toEqual([{ action: "org.created", entity_type: "organization" }]);
+    expect(await q(`SELECT action, entity_type FROM admin_audit_logs WHERE org_id = $1`)).toEqual([
+      { action: "org.created", entity_type: "organization" },
+    ]);
 
     const org = await request(t.app).get("/org").set(bearer(created.access_token)).expect(200);
     expect(org.body).toMatchObject({ org_id: orgId, name: "Sparkle & Shine", slug: "sparkle-shine" });
@@ -45,9 +56,15 @@ describe("POST /orgs (sign-up)", () => {
 
   it("lets an existing account own one more org with its password, and refuses a wrong one like a sign-in", async () => {
     const m = await t.make.member("dispatcher");
-    const wrong = await signUp({ organization: { name: "Side Business" }, owner: { email: m.user.email, password: "not-my-password" } }).expect(401);
+    const wrong = await signUp({
+      organization: { name: "Side Business" },
+      owner: { email: m.user.email, password: "not-my-password" },
+    }).expect(401);
     expect(wrong.body.error.code).toBe("invalid_credentials");
-    const ok = await signUp({ organization: { name: "Side Business", slug: "side-biz" }, owner: { email: m.user.email, password: m.user.password } }).expect(201);
+    const ok = await signUp({
+      organization: { name: "Side Business", slug: "side-biz" },
+      owner: { email: m.user.email, password: m.user.password },
+    }).expect(201);
     expect(ok.body).toMatchObject({ organization: { slug: "side-biz" }, user: { id: m.user.id }, role: "owner" });
     const count = await t.owner.query(`SELECT count(*)::int AS n FROM memberships WHERE user_id = $1`, [m.user.id]);
     expect(count.rows).toEqual([{ n: 2 }]);
@@ -55,7 +72,10 @@ describe("POST /orgs (sign-up)", () => {
 
   it("refuses a taken slug (409) and leaves nothing behind; validates the body (400)", async () => {
     const taken = await t.make.org({ slug: "taken-slug" });
-    const res = await signUp({ organization: { name: "Copycat", slug: taken.slug }, owner: { email: "copy@cat.test", password: "a-long-enough-password" } }).expect(409);
+    const res = await signUp({
+      organization: { name: "Copycat", slug: taken.slug },
+      owner: { email: "copy@cat.test", password: "a-long-enough-password" },
+    }).expect(409);
     expect(res.body.error.code).toBe("conflict");
     expect((await t.owner.query(`SELECT 1 FROM users WHERE email = 'copy@cat.test'`)).rowCount).toBe(0);
 
@@ -82,21 +102,50 @@ describe("GET and PATCH /org, GET /org/billing", () => {
       finance: await t.make.member("finance", { org: owner.org }),
     };
     for (const [role, m] of Object.entries(others) as [keyof typeof others, (typeof others)["admin"]][]) {
-      await request(t.app).get("/org").set(bearer(token(role, m.user.id))).expect(200);
+      await request(t.app)
+        .get("/org")
+        .set(bearer(token(role, m.user.id)))
+        .expect(200);
     }
-    const renamed = await request(t.app).patch("/org").set(bearer(token("admin", others.admin.user.id))).send({ name: "  New Name  " }).expect(200);
+    const renamed = await request(t.app)
+      .patch("/org")
+      .set(bearer(token("admin", others.admin.user.id)))
+      .send({ name: "  New Name  " })
+      .expect(200);
     expect(renamed.body).toMatchObject({ org_id: owner.org.orgId, name: "New Name", slug: owner.org.slug });
     for (const role of ["dispatcher", "finance"] as const) {
-      const res = await request(t.app).patch("/org").set(bearer(token(role, others[role].user.id))).send({ name: "Nope" }).expect(403);
+      const res = await request(t.app)
+        .patch("/org")
+        .set(bearer(token(role, others[role].user.id)))
+        .send({ name: "Nope" })
+        .expect(403);
       expect(res.body.error).toMatchObject({ code: "forbidden", details: { capability: "org.update" } });
     }
-    const audit = await t.owner.query(`SELECT actor_user_id, changes FROM admin_audit_logs WHERE org_id = $1 AND action = 'org.updated'`, [owner.org.orgId]);
-    expect(audit.rows).toEqual([{ actor_user_id: others.admin.user.id, changes: { before: { name: owner.org.name }, after: { name: "New Name" } } }]);
+    const audit = await t.owner.query(`SELECT actor_user_id, changes FROM admin_audit_logs WHERE org_id = $1 AND action = 'org.updated'`, [
+      owner.org.orgId,
+    ]);
+    expect(audit.rows).toEqual([
+      { actor_user_id: others.admin.user.id, changes: { before: { name: owner.org.name }, after: { name: "New Name" } } },
+    ]);
     // The slug is not editable here (and the app role may not change it at all).
-    expect((await request(t.app).patch("/org").set(bearer(token("owner", owner.user.id))).send({ name: "X", slug: "x" }).expect(400)).body.error.code).toBe("validation_failed");
+    expect(
+      (
+        await request(t.app)
+          .patch("/org")
+          .set(bearer(token("owner", owner.user.id)))
+          .send({ name: "X", slug: "x" })
+          .expect(400)
+      ).body.error.code,
+    ).toBe("validation_failed");
 
-    const billing = await request(t.app).get("/org/billing").set(bearer(token("owner", owner.user.id))).expect(200);
+    const billing = await request(t.app)
+      .get("/org/billing")
+      .set(bearer(token("owner", owner.user.id)))
+      .expect(200);
     expect(billing.body).toEqual({ plan: "free", status: "active", seats: 1, current_period_end: null });
-    await request(t.app).get("/org/billing").set(bearer(token("admin", others.admin.user.id))).expect(403);
+    await request(t.app)
+      .get("/org/billing")
+      .set(bearer(token("admin", others.admin.user.id)))
+      .expect(403);
   });
 });

@@ -156,11 +156,7 @@ function readHeader(token: string): Record<string, unknown> {
   return parseJsonObject(header);
 }
 
-function claimsFrom(
-  payload: Record<string, unknown>,
-  audience: AccessTokenAudience,
-  kid: string,
-): AccessTokenClaims {
+function claimsFrom(payload: Record<string, unknown>, audience: AccessTokenAudience, kid: string): AccessTokenClaims {
   const { sub, org_id: orgId, role, jti, aud, iat, nbf, exp } = payload;
   // Checked first so a legacy token (signed before tenants existed) gets its own code and the client knows to re-login.
   if (orgId === undefined || orgId === null || orgId === "") throw new TokenError("token_missing_org");
@@ -178,9 +174,7 @@ function claimsFrom(
     throw new TokenError("token_invalid_claims", { detail: "lifetime" });
   }
   const subject = (
-    audience === "worker-portal"
-      ? { audience, sub, orgId, role: WORKER_ROLE }
-      : { audience, sub, orgId, role: role as StaffRole }
+    audience === "worker-portal" ? { audience, sub, orgId, role: WORKER_ROLE } : { audience, sub, orgId, role: role as StaffRole }
   ) satisfies AccessTokenSubject;
   return {
     ...subject,
@@ -196,10 +190,7 @@ function claimsFrom(
  * Verifies an access token for one app. Never throws for a bad token: the refusal is `{ ok: false, error }` with a
  * stable `error.code`. Throws only for a programming or configuration error (a weak key ring, a bad option).
  */
-export function verifyAccessToken(
-  token: string | null | undefined,
-  options: VerifyAccessTokenOptions,
-): AccessTokenVerification {
+export function verifyAccessToken(token: string | null | undefined, options: VerifyAccessTokenOptions): AccessTokenVerification {
   assertKeyRing(options.keyRing);
   const tolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   assertIntegerIn("clockToleranceSeconds", tolerance, 0, MAX_CLOCK_TOLERANCE_SECONDS);
@@ -237,10 +228,7 @@ export function verifyAccessToken(
 }
 
 /** As `verifyAccessToken`, but a refused token throws its TokenError (for handlers that map errors centrally). */
-export function verifyAccessTokenOrThrow(
-  token: string | null | undefined,
-  options: VerifyAccessTokenOptions,
-): AccessTokenClaims {
+export function verifyAccessTokenOrThrow(token: string | null | undefined, options: VerifyAccessTokenOptions): AccessTokenClaims {
   const result = verifyAccessToken(token, options);
   if (!result.ok) throw result.error;
   return result.claims;

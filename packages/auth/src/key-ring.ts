@@ -110,8 +110,7 @@ export function parseKeyRing(env: Env, options: { production: boolean }): Parsed
       secret: randomBytes(MIN_SECRET_BYTES).toString("base64url"),
     };
     warnings.push(
-      `${KEY_RING_ENV.secret} is not set: signing with a random secret generated for this process; ` +
-        "tokens will not survive a restart",
+      `${KEY_RING_ENV.secret} is not set: signing with a random secret generated for this process; ` + "tokens will not survive a restart",
     );
   } else {
     const problem = secretProblem(secret);

@@ -46,16 +46,8 @@ describe("tokenErrorFromJwt maps every jsonwebtoken 9 error to its own code", ()
     ["invalid signature", () => provoke(jwt.sign(valid, OTHER_SECRET), SECRET, HS), "token_bad_signature"],
     ["jwt signature is required", () => provoke(`${hs256Token(valid).split(".", 2).join(".")}.`, SECRET, HS), "token_bad_signature"],
     ["invalid algorithm", () => provoke(jwt.sign(valid, SECRET, { algorithm: "HS512" }), SECRET, HS), "token_algorithm_refused"],
-    [
-      'please specify "none"',
-      () => provoke(`${b64url({ alg: "none" })}.${b64url(valid)}.`, ""),
-      "token_algorithm_refused",
-    ],
-    [
-      "must be a symmetric key",
-      () => provoke(hs256Token(valid), publicKey, { algorithms: ["HS256"] }),
-      "token_algorithm_refused",
-    ],
+    ['please specify "none"', () => provoke(`${b64url({ alg: "none" })}.${b64url(valid)}.`, ""), "token_algorithm_refused"],
+    ["must be a symmetric key", () => provoke(hs256Token(valid), publicKey, { algorithms: ["HS256"] }), "token_algorithm_refused"],
     [
       "must be an asymmetric key",
       () => provoke(jwt.sign(valid, privateKey, { algorithm: "RS256" }), SECRET, { algorithms: ["RS256"] }),

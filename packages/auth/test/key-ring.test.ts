@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  AuthConfigError,
-  parseAccessTokenTtl,
-  parseKeyRing,
-  signAccessToken,
-  verifyAccessToken,
-} from "../src/index.ts";
+import { AuthConfigError, parseAccessTokenTtl, parseKeyRing, signAccessToken, verifyAccessToken } from "../src/index.ts";
 
 const SECRET = "current-secret-0123456789abcdefghijklmn"; // 39 bytes
 const OLD = "previous-secret-0123456789abcdefghijklm"; // 39 bytes
@@ -57,9 +51,7 @@ describe("parseKeyRing in production", () => {
       keyRing: { current: { kid: "k1", secret: SECRET } },
       warnings: [],
     });
-    expect(parseKeyRing({ JWT_SECRET: SECRET, JWT_KID: "2026-03" }, { production: true }).keyRing.current.kid).toBe(
-      "2026-03",
-    );
+    expect(parseKeyRing({ JWT_SECRET: SECRET, JWT_KID: "2026-03" }, { production: true }).keyRing.current.kid).toBe("2026-03");
     expect(() => parseKeyRing({ JWT_SECRET: SECRET, JWT_KID: "a b" }, { production: true })).toThrow(
       /^Invalid configuration: JWT_KID must be 1-64 characters/,
     );
@@ -120,10 +112,7 @@ describe("JWT_PREVIOUS_SECRETS", () => {
 
   it("rotates end to end: tokens signed before the rotation verify after it", () => {
     const before = parseKeyRing({ JWT_SECRET: OLD }, { production: true }).keyRing;
-    const after = parseKeyRing(
-      { JWT_SECRET: SECRET, JWT_KID: "k2", JWT_PREVIOUS_SECRETS: `k1:${OLD}` },
-      { production: true },
-    ).keyRing;
+    const after = parseKeyRing({ JWT_SECRET: SECRET, JWT_KID: "k2", JWT_PREVIOUS_SECRETS: `k1:${OLD}` }, { production: true }).keyRing;
     const now = new Date("2026-03-02T10:00:00Z");
     const { token } = signAccessToken(
       {

@@ -1,12 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  decideRefresh,
-  generateOpaqueToken,
-  hashToken,
-  type RefreshDecision,
-  type RefreshTokenRecord,
-} from "../src/index.ts";
+import { decideRefresh, generateOpaqueToken, hashToken, type RefreshDecision, type RefreshTokenRecord } from "../src/index.ts";
 
 const NOW = new Date("2026-03-02T10:00:00Z");
 const later = (ms: number): Date => new Date(NOW.getTime() + ms);

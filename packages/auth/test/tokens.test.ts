@@ -32,8 +32,7 @@ const WORKER: AccessTokenSubject = { audience: "worker-portal", sub: WORKER_ID, 
 
 // --- Hand-made tokens: built from node:crypto alone, so the attacks do not depend on jsonwebtoken's own sign. ---
 
-const b64url = (value: unknown): string =>
-  Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+const b64url = (value: unknown): string => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
 
 const hs256 = (input: string, secret: string): string => createHmac("sha256", secret).update(input).digest("base64url");
 
@@ -75,11 +74,7 @@ function verify(token: string | null | undefined, options: Partial<VerifyAccessT
   return verifyAccessToken(token, { keyRing: RING, audience: "admin-api", now: NOW, ...options });
 }
 
-function expectRefused(
-  token: string | null | undefined,
-  code: TokenErrorCode,
-  options: Partial<VerifyAccessTokenOptions> = {},
-): void {
+function expectRefused(token: string | null | undefined, code: TokenErrorCode, options: Partial<VerifyAccessTokenOptions> = {}): void {
   const result = verify(token, options);
   expect(result.ok ? "accepted" : result.error.code).toBe(code);
   if (!result.ok) expect(result.error).toBeInstanceOf(TokenError);

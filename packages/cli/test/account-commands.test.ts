@@ -23,7 +23,9 @@ describe("org:create, user:create, member:add", () => {
   it("creates an organization with its billing stub and invoice numbering, and prints what it created", async () => {
     const ctx = testContext(db.url);
     await runCommand(["org:create", "--name", "Acme Cleaning Ltd."], ctx);
-    const org = await client.query<{ org_id: string; slug: string }>(`SELECT org_id, slug FROM organizations WHERE name = 'Acme Cleaning Ltd.'`);
+    const org = await client.query<{ org_id: string; slug: string }>(
+      `SELECT org_id, slug FROM organizations WHERE name = 'Acme Cleaning Ltd.'`,
+    );
     expect(org.rows[0]?.slug).toBe("acme-cleaning-ltd");
     const orgId = org.rows[0]?.org_id ?? "";
     expect(ctx.output.join("\n")).toContain(orgId);
@@ -70,9 +72,9 @@ describe("org:create, user:create, member:add", () => {
     expect(await verifyPassword(u.rows[0]?.password_hash, "typed-password-1")).toBe(true);
 
     const mismatch = ["first-password-1", "second-password"];
-    await expect(
-      userCreateCommand(ctx, { email: "mismatch@example.com" }, () => Promise.resolve(mismatch.shift() ?? "")),
-    ).rejects.toThrow("The passwords do not match");
+    await expect(userCreateCommand(ctx, { email: "mismatch@example.com" }, () => Promise.resolve(mismatch.shift() ?? ""))).rejects.toThrow(
+      "The passwords do not match",
+    );
     await expect(runCommand(["user:create", "--email", "nobody@example.com"], testContext(db.url))).rejects.toThrow(
       "no --password given and no terminal to prompt on",
     );

@@ -38,7 +38,17 @@ describe("the cli as a process", () => {
   it("lists its commands", () => {
     const r = run(["help"], {});
     expect(r.code).toBe(0);
-    for (const c of ["db:migrate", "db:rollback", "db:status", "db:backup", "db:restore", "db:legacy-fixture", "org:create", "user:create", "member:add"]) {
+    for (const c of [
+      "db:migrate",
+      "db:rollback",
+      "db:status",
+      "db:backup",
+      "db:restore",
+      "db:legacy-fixture",
+      "org:create",
+      "user:create",
+      "member:add",
+    ]) {
       expect(r.stdout).toContain(c);
     }
   });

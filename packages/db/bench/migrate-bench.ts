@@ -16,7 +16,9 @@ import { WorkloadProbe } from "./probe.ts";
  * pnpm bench:migrate --rows N: a legacy database with N bookings, then 0034 and 0035 while a probe keeps reading and
  * writing the busiest tables. Reports the time of each migration and the longest stall the probe saw per table.
  */
-export async function runMigrateBench(rows: number): Promise<{ m0034Ms: number; m0035Ms: number; stalls: Awaited<ReturnType<WorkloadProbe["stop"]>> }> {
+export async function runMigrateBench(
+  rows: number,
+): Promise<{ m0034Ms: number; m0035Ms: number; stalls: Awaited<ReturnType<WorkloadProbe["stop"]>> }> {
   const config = loadDbConfig();
   const logger = createLogger("warn", "bench");
   const server = config.databaseUrl
@@ -32,7 +34,13 @@ export async function runMigrateBench(rows: number): Promise<{ m0034Ms: number; 
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   const url = withDatabaseName(server.url, dbName);
-  const ctx = { connectionString: url, logger, lockTimeoutMs: config.migrations.lockTimeoutMs, lockRetries: config.migrations.lockRetries, forceDataLoss: false };
+  const ctx = {
+    connectionString: url,
+    logger,
+    lockTimeoutMs: config.migrations.lockTimeoutMs,
+    lockRetries: config.migrations.lockRetries,
+    forceDataLoss: false,
+  };
   try {
     const runner = await MigrationRunner.open(ctx);
     try {
@@ -45,7 +53,10 @@ export async function runMigrateBench(rows: number): Promise<{ m0034Ms: number; 
     await client.connect();
     const planned = plannedFixtureCounts(rows);
     const total = Object.values(planned).reduce((a, b) => a + b, 0);
-    const bar = new cliProgress.SingleBar({ format: "fixture [{bar}] {percentage}% | {value}/{total} rows | {table} | ETA {eta_formatted}" }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: "fixture [{bar}] {percentage}% | {value}/{total} rows | {table} | ETA {eta_formatted}" },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(total, 0, { table: "" });
     const done = new Map<string, number>();
     const fillStart = performance.now();
@@ -53,7 +64,10 @@ export async function runMigrateBench(rows: number): Promise<{ m0034Ms: number; 
       bookings: rows,
       onProgress: ({ table, done: d }) => {
         done.set(table, d);
-        bar.update([...done.values()].reduce((a, b) => a + b, 0), { table });
+        bar.update(
+          [...done.values()].reduce((a, b) => a + b, 0),
+          { table },
+        );
       },
     });
     bar.stop();
@@ -92,7 +106,9 @@ export function printMigrateBench(rows: number, r: Awaited<ReturnType<typeof run
   out(`  0034: ${(r.m0034Ms / 1000).toFixed(2)} s   0035: ${(r.m0035Ms / 1000).toFixed(2)} s`);
   out(`  ${"table".padEnd(22)}${"ops".padStart(8)}${"errors".padStart(8)}${"p99 ms".padStart(10)}${"longest stall ms".padStart(18)}`);
   for (const s of r.stalls) {
-    out(`  ${s.table.padEnd(22)}${String(s.ops).padStart(8)}${String(s.errors).padStart(8)}${s.p99Ms.toFixed(1).padStart(10)}${s.maxMs.toFixed(1).padStart(18)}`);
+    out(
+      `  ${s.table.padEnd(22)}${String(s.ops).padStart(8)}${String(s.errors).padStart(8)}${s.p99Ms.toFixed(1).padStart(10)}${s.maxMs.toFixed(1).padStart(18)}`,
+    );
   }
 }
 

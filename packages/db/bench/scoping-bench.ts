@@ -41,7 +41,12 @@ export async function runScopingBench(iterations: number): Promise<Stats[]> {
   const logger = createLogger("warn", "bench");
   const server = config.databaseUrl
     ? { url: config.databaseUrl, stop: () => Promise.resolve() }
-    : await startEmbeddedPostgres({ dataDir: path.join(os.tmpdir(), `cleanops-scoping-${process.pid}`), port: 55000 + (process.pid % 1000), persistent: false, logger });
+    : await startEmbeddedPostgres({
+        dataDir: path.join(os.tmpdir(), `cleanops-scoping-${process.pid}`),
+        port: 55000 + (process.pid % 1000),
+        persistent: false,
+        logger,
+      });
   const dbName = `bench_scoping_${Date.now()}`;
   const admin = new pg.Client({ connectionString: withDatabaseName(server.url, "postgres") });
   await admin.connect();
@@ -53,7 +58,13 @@ export async function runScopingBench(iterations: number): Promise<Stats[]> {
   appUrl.password = appPassword;
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
-    const runner = await MigrationRunner.open({ connectionString: ownerUrl, logger, lockTimeoutMs: 2_000, lockRetries: 3, forceDataLoss: false });
+    const runner = await MigrationRunner.open({
+      connectionString: ownerUrl,
+      logger,
+      lockTimeoutMs: 2_000,
+      lockRetries: 3,
+      forceDataLoss: false,
+    });
     await runner.up().finally(() => runner.close());
     const owner = new pg.Client({ connectionString: ownerUrl });
     await owner.connect();
@@ -75,10 +86,16 @@ export async function runScopingBench(iterations: number): Promise<Stats[]> {
 
     const ownerPool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
     const appPool = new pg.Pool({ connectionString: appUrl.toString(), max: 1 });
-    cleanups.push(() => ownerPool.end(), () => appPool.end());
+    cleanups.push(
+      () => ownerPool.end(),
+      () => appPool.end(),
+    );
     const plainOrm = await MikroORM.init(ormOptions(ownerUrl, { pool: { min: 1, max: 1 } }));
     const scopedOrm = await MikroORM.init(tenantOrmOptions(ormOptions(appUrl.toString(), { pool: { min: 1, max: 1 } })));
-    cleanups.push(() => plainOrm.close(true), () => scopedOrm.close(true));
+    cleanups.push(
+      () => plainOrm.close(true),
+      () => scopedOrm.close(true),
+    );
 
     return [
       await measure("pg: one query", iterations, (i) => ownerPool.query(sql, [ORGS[0], idAt(i)])),

@@ -7,7 +7,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 
 const schema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  EMBEDDED_PG_DIR: z.string().min(1).default(path.join(repoRoot, ".data", "postgres")),
+  EMBEDDED_PG_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(repoRoot, ".data", "postgres")),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   MIGRATION_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(800),
   MIGRATION_LOCK_RETRIES: z.coerce.number().int().min(0).max(1000).default(30),

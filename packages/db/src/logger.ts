@@ -5,7 +5,18 @@ export type { Logger };
 
 // Secrets never reach a log line, whatever a caller passes in.
 const redact = {
-  paths: ["password", "*.password", "password_hash", "*.password_hash", "token", "*.token", "authorization", "*.authorization", "connectionString", "*.connectionString"],
+  paths: [
+    "password",
+    "*.password",
+    "password_hash",
+    "*.password_hash",
+    "token",
+    "*.token",
+    "authorization",
+    "*.authorization",
+    "connectionString",
+    "*.connectionString",
+  ],
   censor: "[redacted]",
 };
 

@@ -22,8 +22,15 @@ async function connect(url: string): Promise<pg.Client> {
 /** Two orgs, each with a client, a team and a booking: written as the owner, who sees every org. */
 async function seedTwoOrgs(owner: pg.Client): Promise<Record<"A" | "B", { client: string; team: string; booking: string }>> {
   const out = {} as Record<"A" | "B", { client: string; team: string; booking: string }>;
-  for (const [key, org] of [["A", ORG_A], ["B", ORG_B]] as const) {
-    await owner.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $3)`, [org, `Org ${key}`, `org-${key.toLowerCase()}`]);
+  for (const [key, org] of [
+    ["A", ORG_A],
+    ["B", ORG_B],
+  ] as const) {
+    await owner.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $3)`, [
+      org,
+      `Org ${key}`,
+      `org-${key.toLowerCase()}`,
+    ]);
     const client = await owner.query<{ id: string }>(`INSERT INTO client_users (org_id, name) VALUES ($1, 'C') RETURNING id`, [org]);
     const team = await owner.query<{ id: string }>(`INSERT INTO teams (org_id, name) VALUES ($1, 'T') RETURNING id`, [org]);
     const booking = await owner.query<{ id: string }>(

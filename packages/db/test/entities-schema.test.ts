@@ -36,7 +36,11 @@ const bare = (table: string) => table.slice(table.lastIndexOf(".") + 1);
 const sameColumns = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((c, i) => c === b[i]);
 /** How PostgreSQL behaves, not how it is spelled: NO ACTION ≈ RESTRICT (and the default), SET NULL (col) names a column. */
 const rule = (r: string | undefined) =>
-  (r ?? "restrict").toLowerCase().replace(/"/g, "").replace("no action", "restrict").replace(/^set null \((\w+)\)$/, "set null [$1]");
+  (r ?? "restrict")
+    .toLowerCase()
+    .replace(/"/g, "")
+    .replace("no action", "restrict")
+    .replace(/^set null \((\w+)\)$/, "set null [$1]");
 
 /**
  * ALLOW-LIST: the only differences between the entities and the migrated database that the diff may report.
@@ -166,7 +170,12 @@ describe("entities against the migrated schema", () => {
          from pg_trigger t join pg_class c on c.oid = t.tgrelid
         where not t.tgisinternal and c.relnamespace = 'public'::regnamespace order by 1, 2`,
     );
-    const normalize = (ddl: string | undefined) => (ddl ?? "").toLowerCase().replace(/\bpublic\./g, "").replace(/\s+/g, " ").trim();
+    const normalize = (ddl: string | undefined) =>
+      (ddl ?? "")
+        .toLowerCase()
+        .replace(/\bpublic\./g, "")
+        .replace(/\s+/g, " ")
+        .trim();
     expect(declared.map((t) => ({ ...t, ddl: normalize(t.ddl) })).sort((a, b) => a.table.localeCompare(b.table))).toEqual(
       rows.map((r) => ({ ...r, ddl: normalize(r.ddl) })),
     );
@@ -209,7 +218,11 @@ describe("entities against the migrated schema", () => {
     it("a missing policy, check or trigger", async () => {
       const sql = await caught((s) => {
         table(s, "teams").setPolicies([]);
-        table(s, "invoices").setChecks(table(s, "invoices").getChecks().filter((c) => c.name !== "invoices_total_check"));
+        table(s, "invoices").setChecks(
+          table(s, "invoices")
+            .getChecks()
+            .filter((c) => c.name !== "invoices_total_check"),
+        );
         table(s, "admin_audit_logs").setTriggers([]);
       });
       expect(sql).toMatch(/policy "tenant_isolation" on "teams"/);

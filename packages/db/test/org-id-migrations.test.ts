@@ -82,7 +82,10 @@ async function expectTenantEndState(client: pg.Client): Promise<void> {
       expect(found?.unique).toBe(expected.unique);
       expect(found?.def).toContain(`(${expected.columns.join(", ")})`);
     }
-    expect(idx.rows.some((r) => r.first === "org_id" && r.valid), `${table.name}: an index led by org_id`).toBe(true);
+    expect(
+      idx.rows.some((r) => r.first === "org_id" && r.valid),
+      `${table.name}: an index led by org_id`,
+    ).toBe(true);
     if (table.hasStatus) expect(byName.has(`${table.name}_org_id_status_idx`)).toBe(true);
     if (table.hasCreatedAt) expect(byName.has(`${table.name}_org_id_created_at_idx`)).toBe(true);
     for (const u of table.perOrgUnique) {
@@ -120,7 +123,9 @@ describe("migrations 0034 and 0035 on a filled legacy database", () => {
 
   it("covers every business table of the legacy schema", () => {
     const platform = new Set([...PLATFORM_ORG_TABLES]);
-    const legacyBusiness = Object.keys(legacySnapshot.columns).filter((t) => !platform.has(t)).sort();
+    const legacyBusiness = Object.keys(legacySnapshot.columns)
+      .filter((t) => !platform.has(t))
+      .sort();
     expect(TENANT_TABLES.map((t) => t.name).sort()).toEqual(legacyBusiness);
     expect(legacyBusiness).toHaveLength(30);
   });
@@ -167,14 +172,14 @@ describe("migrations 0034 and 0035 on a filled legacy database", () => {
       await client.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, 'Other', 'other-unique-check')`, [other]);
       const inv = await client.query<{ number: string; client_id: string }>(`SELECT number FROM invoices LIMIT 1`);
       const number = inv.rows[0]?.number;
-      const c = await client.query<{ id: string }>(
-        `INSERT INTO client_users (org_id, name) VALUES ($1, 'Their client') RETURNING id`,
-        [other],
-      );
-      await client.query(
-        `INSERT INTO invoices (org_id, number, client_id, status, currency) VALUES ($1, $2, $3, 'draft', 'USD')`,
-        [other, number, c.rows[0]?.id],
-      );
+      const c = await client.query<{ id: string }>(`INSERT INTO client_users (org_id, name) VALUES ($1, 'Their client') RETURNING id`, [
+        other,
+      ]);
+      await client.query(`INSERT INTO invoices (org_id, number, client_id, status, currency) VALUES ($1, $2, $3, 'draft', 'USD')`, [
+        other,
+        number,
+        c.rows[0]?.id,
+      ]);
       await client.query("SAVEPOINT dup");
       await expect(
         client.query(`INSERT INTO invoices (org_id, number, client_id, status, currency) VALUES ($1, $2, $3, 'draft', 'USD')`, [
@@ -216,16 +221,15 @@ describe("rollback once a second org has data", () => {
     await fillLegacyFixture(client, { bookings: 200, seed: 3 });
     await withRunner(ctx(db.url), (r) => r.up("0035"));
     await client.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, 'Second Co', 'second-co')`, [second]);
-    const c = await client.query<{ id: string }>(`INSERT INTO client_users (org_id, name) VALUES ($1, 'Their client') RETURNING id`, [second]);
+    const c = await client.query<{ id: string }>(`INSERT INTO client_users (org_id, name) VALUES ($1, 'Their client') RETURNING id`, [
+      second,
+    ]);
     await client.query(
       `INSERT INTO bookings (org_id, client_id, starts_at, duration_minutes, address, price_cents, currency)
        VALUES ($1, $2, now(), 120, '1 Main St', 12000, 'USD'), ($1, $2, now(), 60, '2 Main St', 6000, 'USD')`,
       [second, c.rows[0]?.id],
     );
-    await client.query(
-      `INSERT INTO admin_audit_logs (org_id, action, entity_type) VALUES ($1, 'client.created', 'client_user')`,
-      [second],
-    );
+    await client.query(`INSERT INTO admin_audit_logs (org_id, action, entity_type) VALUES ($1, 'client.created', 'client_user')`, [second]);
   });
 
   afterAll(async () => {
@@ -248,7 +252,9 @@ describe("rollback once a second org has data", () => {
     await withRunner(ctx(db.url, { forceDataLoss: true }), (r) => r.downOne());
     const after = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM bookings`);
     expect(after.rows[0]?.n).toBe(defaultBefore.rows[0]?.n);
-    const audit = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_audit_logs WHERE entity_type = 'client_user' AND action = 'client.created'`);
+    const audit = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM admin_audit_logs WHERE entity_type = 'client_user' AND action = 'client.created'`,
+    );
     expect(audit.rows[0]?.n).toBe(0);
 
     await expect(withRunner(ctx(db.url), (r) => r.downOne())).rejects.toThrow(/0034 down refused.*Second Co/s);
@@ -281,9 +287,9 @@ describe("0035 interrupted by a lock and run again", () => {
     await blocker.query("BEGIN");
     await blocker.query("LOCK TABLE invoices IN ACCESS EXCLUSIVE MODE");
 
-    await expect(
-      withRunner(ctx(db.url, { lockTimeoutMs: 100, lockRetries: 2 }), (r) => r.up("0035")),
-    ).rejects.toThrow(/invoices: add org_id: could not get a lock within 100 ms after 3 attempts/);
+    await expect(withRunner(ctx(db.url, { lockTimeoutMs: 100, lockRetries: 2 }), (r) => r.up("0035"))).rejects.toThrow(
+      /invoices: add org_id: could not get a lock within 100 ms after 3 attempts/,
+    );
 
     const status = await withRunner(ctx(db.url), (r) => r.status());
     expect(status.pending).toEqual(after("0034_org_id_uuid_and_default_org"));

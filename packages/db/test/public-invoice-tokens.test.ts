@@ -15,7 +15,10 @@ const B = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d";
 /** One issued invoice per org, each with a live, a revoked and an expired link; returns the raw tokens. */
 async function seed(owner: pg.Client): Promise<Record<"A" | "B", { invoice: string; live: string; revoked: string; expired: string }>> {
   const out = {} as Record<"A" | "B", { invoice: string; live: string; revoked: string; expired: string }>;
-  for (const [key, org] of [["A", A], ["B", B]] as const) {
+  for (const [key, org] of [
+    ["A", A],
+    ["B", B],
+  ] as const) {
     await owner.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $3)`, [org, key, `tokens-${key.toLowerCase()}`]);
     const c = await owner.query<{ id: string }>(`INSERT INTO client_users (org_id, name) VALUES ($1, 'c') RETURNING id`, [org]);
     // Both orgs use the same invoice number: numbers are unique per org, links must still never cross.

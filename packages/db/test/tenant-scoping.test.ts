@@ -18,10 +18,20 @@ type Seeded = { client: string; team: string; booking: string };
 /** Each org gets a client, a team and a booking, written by the owner (who sees every org). */
 async function seed(owner: pg.Client): Promise<Record<"A" | "B", Seeded>> {
   const out = {} as Record<"A" | "B", Seeded>;
-  for (const [key, org] of [["A", A], ["B", B]] as const) {
-    await owner.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $3)`, [org, `Org ${key}`, `scoping-${key.toLowerCase()}`]);
+  for (const [key, org] of [
+    ["A", A],
+    ["B", B],
+  ] as const) {
+    await owner.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $3)`, [
+      org,
+      `Org ${key}`,
+      `scoping-${key.toLowerCase()}`,
+    ]);
     await owner.query(`INSERT INTO invoice_number_sequences (org_id, prefix) VALUES ($1, 'INV')`, [org]);
-    const c = await owner.query<{ id: string }>(`INSERT INTO client_users (org_id, name) VALUES ($1, $2) RETURNING id`, [org, `Client ${key}`]);
+    const c = await owner.query<{ id: string }>(`INSERT INTO client_users (org_id, name) VALUES ($1, $2) RETURNING id`, [
+      org,
+      `Client ${key}`,
+    ]);
     const t = await owner.query<{ id: string }>(`INSERT INTO teams (org_id, name) VALUES ($1, $2) RETURNING id`, [org, `Team ${key}`]);
     const b = await owner.query<{ id: string }>(
       `INSERT INTO bookings (org_id, client_id, team_id, starts_at, duration_minutes, address, price_cents, currency, notes)
@@ -146,9 +156,7 @@ describe("every way MikroORM reaches a row is stopped at the org boundary", () =
         }),
       ),
     ).rejects.toMatchObject({ code: "42501" });
-    await expect(
-      withOrg(orm, A, (em) => em.insert(ClientUser, { orgId: B, name: "planted" })),
-    ).rejects.toMatchObject({ code: "42501" });
+    await expect(withOrg(orm, A, (em) => em.insert(ClientUser, { orgId: B, name: "planted" }))).rejects.toMatchObject({ code: "42501" });
     expect(await bookingB()).toEqual(before);
     const planted = await owner.query(`SELECT 1 FROM client_users WHERE name = 'planted'`);
     expect(planted.rowCount).toBe(0);
@@ -215,9 +223,7 @@ describe("every way MikroORM reaches a row is stopped at the org boundary", () =
   });
 
   it("allocates 50 concurrent invoice numbers of one org as 50 distinct consecutive numbers; orgs number independently", async () => {
-    const numbers = await Promise.all(
-      Array.from({ length: 50 }, () => withOrg(orm, A, (em) => allocateInvoiceNumber(em))),
-    );
+    const numbers = await Promise.all(Array.from({ length: 50 }, () => withOrg(orm, A, (em) => allocateInvoiceNumber(em))));
     const sorted = [...numbers].sort();
     expect(sorted).toEqual(Array.from({ length: 50 }, (_, i) => `INV-${String(i + 1).padStart(6, "0")}`));
     expect(await withOrg(orm, B, (em) => allocateInvoiceNumber(em))).toBe("INV-000001");

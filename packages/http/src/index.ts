@@ -1,10 +1,4 @@
-export {
-  DEFAULT_ERROR_MESSAGE,
-  ERROR_STATUS,
-  isErrorCode,
-  statusForCode,
-  type ErrorCode,
-} from "./errors/error-codes.ts";
+export { DEFAULT_ERROR_MESSAGE, ERROR_STATUS, isErrorCode, statusForCode, type ErrorCode } from "./errors/error-codes.ts";
 export {
   AppError,
   badRequest,
@@ -20,29 +14,11 @@ export {
   type AppErrorOptions,
   type ErrorDetails,
 } from "./errors/app-error.ts";
-export {
-  normalizeError,
-  zodIssues,
-  type ErrorBody,
-  type FieldIssue,
-  type NormalizedError,
-} from "./errors/normalize-error.ts";
+export { normalizeError, zodIssues, type ErrorBody, type FieldIssue, type NormalizedError } from "./errors/normalize-error.ts";
 export { errorHandler, notFoundHandler, type ErrorHandlerOptions } from "./errors/error-handler.ts";
-export {
-  getRequestId,
-  isSaneRequestId,
-  REQUEST_ID_HEADER,
-  requestId,
-  type RequestIdOptions,
-} from "./request/request-id.ts";
+export { getRequestId, isSaneRequestId, REQUEST_ID_HEADER, requestId, type RequestIdOptions } from "./request/request-id.ts";
 export { loggerFor, requestLogger, type RequestLoggerOptions } from "./request/request-logger.ts";
-export {
-  createHealthRouter,
-  HEALTH_PATHS,
-  type HealthRouterOptions,
-  type Readiness,
-  type ReadinessCheck,
-} from "./health/health-router.ts";
+export { createHealthRouter, HEALTH_PATHS, type HealthRouterOptions, type Readiness, type ReadinessCheck } from "./health/health-router.ts";
 export { createServiceApp, type ServiceAppOptions } from "./service/service-app.ts";
 export {
   ConfigError,
@@ -68,12 +44,6 @@ export {
 } from "./service/server.ts";
 export { readBearerToken } from "./request-context/bearer-token.ts";
 export { authenticationFailed, type AuthenticationErrorCode } from "./request-context/authentication-error.ts";
-export {
-  createOrgAccess,
-  type OrgAccess,
-  type OrgAccessOptions,
-  type OrgContext,
-  type OrgIdentity,
-} from "./request-context/org-access.ts";
+export { createOrgAccess, type OrgAccess, type OrgAccessOptions, type OrgContext, type OrgIdentity } from "./request-context/org-access.ts";
 export { accessOf, declareAccess, publicRoute, type RouteAccess } from "./request-context/route-access.ts";
 export { listRoutes, type RouteEntry } from "./request-context/route-table.ts";

@@ -93,12 +93,17 @@ describe("error handler", () => {
     ["conflict", conflict("Already paid."), 409],
     ["service_unavailable", serviceUnavailable("Payments are down."), 503],
   ] as const)("answers AppError %s with its status and message", async (code, error, status) => {
-    const res = await request(appServing(throwing(error))).get("/boom").set("x-request-id", "req-1").expect(status);
+    const res = await request(appServing(throwing(error)))
+      .get("/boom")
+      .set("x-request-id", "req-1")
+      .expect(status);
     expect(res.body).toEqual({ error: { code, message: error.message, request_id: "req-1" } });
   });
 
   it("answers rejected async handlers the same way (Express 5)", async () => {
-    const res = await request(appServing(() => Promise.reject(notFound("Gone.")))).get("/boom").expect(404);
+    const res = await request(appServing(() => Promise.reject(notFound("Gone."))))
+      .get("/boom")
+      .expect(404);
     expect(res.body.error).toMatchObject({ code: "not_found", message: "Gone." });
   });
 
@@ -128,11 +133,7 @@ describe("error handler", () => {
   });
 
   it("answers malformed JSON with 400 invalid_json", async () => {
-    const res = await request(appServing(ok))
-      .post("/boom")
-      .set("content-type", "application/json")
-      .send('{"a":')
-      .expect(400);
+    const res = await request(appServing(ok)).post("/boom").set("content-type", "application/json").send('{"a":').expect(400);
     expect(res.body.error.code).toBe("invalid_json");
     expect(res.text).not.toMatch(/SyntaxError|Unexpected/);
   });
@@ -199,7 +200,9 @@ describe("error handler", () => {
 
   it("does not log client errors as errors", async () => {
     const logs = captureLogs();
-    await request(appServing(throwing(forbidden()), logs)).get("/boom").expect(403);
+    await request(appServing(throwing(forbidden()), logs))
+      .get("/boom")
+      .expect(403);
     expect(logs.lines().map((l) => l.level)).toEqual([40]);
   });
 });
@@ -210,7 +213,7 @@ describe("request id and request logging", () => {
     expect(res.headers["x-request-id"]).toBe("abc-123_x.y");
   });
 
-  it.each([["has spaces and \"quotes\""], ["x".repeat(200)], ["-starts-with-dash"]])(
+  it.each([['has spaces and "quotes"'], ["x".repeat(200)], ["-starts-with-dash"]])(
     "replaces an insane incoming id (%s) with a fresh uuid",
     async (incoming) => {
       const res = await request(appServing(ok)).get("/healthz").set("x-request-id", incoming).expect(200);

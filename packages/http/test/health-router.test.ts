@@ -11,7 +11,10 @@ function appWith(checkReadiness: ReadinessCheck, timeoutMs?: number) {
   return { app, logs };
 }
 
-const stub = (r: Readiness): ReadinessCheck => () => Promise.resolve(r);
+const stub =
+  (r: Readiness): ReadinessCheck =>
+  () =>
+    Promise.resolve(r);
 
 describe("health router", () => {
   it("GET /healthz is 200 ok and never calls the readiness check", async () => {

@@ -100,7 +100,9 @@ describe("org request context", () => {
 
   it("lists every route with its declaration, nested routers and the health probes included", () => {
     const { app } = appUnderTest();
-    const routes = listRoutes(app).map((r) => `${r.method} ${r.path} ${r.access.map((a) => (a.kind === "public" ? "public" : a.capability)).join("+") || "-"}`);
+    const routes = listRoutes(app).map(
+      (r) => `${r.method} ${r.path} ${r.access.map((a) => (a.kind === "public" ? "public" : a.capability)).join("+") || "-"}`,
+    );
     expect(routes).toEqual([
       "GET /healthz public",
       "GET /readyz public",

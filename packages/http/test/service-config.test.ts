@@ -16,9 +16,12 @@ describe("service config", () => {
   });
 
   it("reads every variable", () => {
-    expect(
-      load({ DATABASE_URL, PORT: "8080", HOST: "0.0.0.0", LOG_LEVEL: "debug", NODE_ENV: "production" }),
-    ).toMatchObject({ port: 8080, host: "0.0.0.0", logLevel: "debug", nodeEnv: "production" });
+    expect(load({ DATABASE_URL, PORT: "8080", HOST: "0.0.0.0", LOG_LEVEL: "debug", NODE_ENV: "production" })).toMatchObject({
+      port: 8080,
+      host: "0.0.0.0",
+      logLevel: "debug",
+      nodeEnv: "production",
+    });
   });
 
   it("treats empty values as unset", () => {

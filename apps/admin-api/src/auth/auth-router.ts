@@ -36,7 +36,13 @@ export function authRouter(services: AdminServices): Router {
   const signIn = (m: LiveMembership, meta: RequestMeta, action: "auth.login" | "auth.org_switched", changes: Record<string, unknown>) =>
     withOrg(orm, m.orgId, async (em) => {
       const session = issueSession(em, services, { userId: m.user.id, orgId: m.orgId, role: m.role });
-      recordAudit(em, meta, { actorUserId: m.user.id, action, entityType: "user", entityId: m.user.id, changes: { role: m.role, ...changes } });
+      recordAudit(em, meta, {
+        actorUserId: m.user.id,
+        action,
+        entityType: "user",
+        entityId: m.user.id,
+        changes: { role: m.role, ...changes },
+      });
       await em.flush();
       return session;
     });
@@ -61,7 +67,10 @@ export function authRouter(services: AdminServices): Router {
       return;
     }
     if (!chosen) {
-      throw authenticationFailed("membership_revoked", { realm: "admin-api", message: "Your account has no active membership in any organization." });
+      throw authenticationFailed("membership_revoked", {
+        realm: "admin-api",
+        message: "Your account has no active membership in any organization.",
+      });
     }
     res.json(answer(await signIn(chosen, meta, "auth.login", {}), chosen));
   });
@@ -74,7 +83,10 @@ export function authRouter(services: AdminServices): Router {
       // Locked, so two concurrent exchanges of one token cannot both rotate it: the second sees it spent.
       const record = await em.findOne(RefreshToken, { tokenHash: hashToken(body.refresh_token) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!record) return { kind: "invalid" };
-      const decision = decideRefresh({ familyId: record.familyId, usedAt: record.usedAt ?? null, revokedAt: record.revokedAt ?? null, expiresAt: record.expiresAt }, now);
+      const decision = decideRefresh(
+        { familyId: record.familyId, usedAt: record.usedAt ?? null, revokedAt: record.revokedAt ?? null, expiresAt: record.expiresAt },
+        now,
+      );
       if (decision === "reuse_detected") {
         const revoked = await revokeFamily(em, record.familyId, now);
         return { kind: "reused", orgId: record.organization.orgId, userId: record.user.id, familyId: record.familyId, revoked };
@@ -95,7 +107,10 @@ export function authRouter(services: AdminServices): Router {
         res.json(answer(outcome.session, outcome.live));
         return;
       case "reused":
-        services.logger.warn({ userId: outcome.userId, orgId: outcome.orgId, familyId: outcome.familyId, ip: meta.ip, reqId: meta.requestId }, "refresh token reused: family revoked");
+        services.logger.warn(
+          { userId: outcome.userId, orgId: outcome.orgId, familyId: outcome.familyId, ip: meta.ip, reqId: meta.requestId },
+          "refresh token reused: family revoked",
+        );
         await auditInOrg(orm, outcome.orgId, meta, {
           actorUserId: null,
           action: "auth.refresh_reuse_detected",
@@ -111,14 +126,18 @@ export function authRouter(services: AdminServices): Router {
     }
   });
 
-  router.post("/auth/logout", publicRoute("the refresh token is the credential; signing out must work with an expired access token"), async (req, res) => {
-    const body = RefreshBody.parse(req.body);
-    const em = platformEm(orm);
-    const record = await em.findOne(RefreshToken, { tokenHash: hashToken(body.refresh_token) });
-    // The same answer whether or not the token existed: logging out never tells what a token was.
-    if (record) await revokeFamily(em, record.familyId, services.now());
-    res.status(204).end();
-  });
+  router.post(
+    "/auth/logout",
+    publicRoute("the refresh token is the credential; signing out must work with an expired access token"),
+    async (req, res) => {
+      const body = RefreshBody.parse(req.body);
+      const em = platformEm(orm);
+      const record = await em.findOne(RefreshToken, { tokenHash: hashToken(body.refresh_token) });
+      // The same answer whether or not the token existed: logging out never tells what a token was.
+      if (record) await revokeFamily(em, record.familyId, services.now());
+      res.status(204).end();
+    },
+  );
 
   router.post("/auth/switch-org", access.require("session.switch_org"), async (req, res) => {
     const ctx = access.context(res);

@@ -63,7 +63,11 @@ async function auditFailedSignIn(
   failure: { userId: string; email: string; reason: string },
   meta: RequestMeta,
 ): Promise<void> {
-  const memberships = await platformEm(services.orm).find(Membership, { user: failure.userId, revokedAt: null }, { fields: ["organization"] });
+  const memberships = await platformEm(services.orm).find(
+    Membership,
+    { user: failure.userId, revokedAt: null },
+    { fields: ["organization"] },
+  );
   for (const orgId of memberships.map((m) => m.organization.orgId)) {
     await auditInOrg(services.orm, orgId, meta, {
       actorUserId: null,

@@ -70,9 +70,13 @@ export async function admitAttempt(
 ): Promise<{ blocked: true; state: ThrottleState & { blocked: true } } | { blocked: false; attemptId: string }> {
   return em.transactional(async (tx) => {
     // Always email before IP, so two attempts never wait on each other's second lock.
-    await tx.getConnection().execute(`select pg_advisory_xact_lock(hashtext('login:email:' || ?))`, [key.email], "all", tx.getTransactionContext());
+    await tx
+      .getConnection()
+      .execute(`select pg_advisory_xact_lock(hashtext('login:email:' || ?))`, [key.email], "all", tx.getTransactionContext());
     if (key.ip !== null) {
-      await tx.getConnection().execute(`select pg_advisory_xact_lock(hashtext('login:ip:' || ?))`, [key.ip], "all", tx.getTransactionContext());
+      await tx
+        .getConnection()
+        .execute(`select pg_advisory_xact_lock(hashtext('login:ip:' || ?))`, [key.ip], "all", tx.getTransactionContext());
     }
     const state = await throttleState(tx, key, now);
     if (state.blocked) return { blocked: true, state };

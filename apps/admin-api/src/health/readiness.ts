@@ -14,9 +14,7 @@ export function adminApiReadiness(orm: MikroORM): ReadinessCheck {
       const conn = orm.em.getConnection();
       const [exists] = await conn.execute<{ t: string | null }[]>("select to_regclass(?) as t", [table]);
       applied =
-        exists?.t == null
-          ? new Set()
-          : new Set((await conn.execute<{ name: string }[]>(`select name from ${table}`)).map((r) => r.name));
+        exists?.t == null ? new Set() : new Set((await conn.execute<{ name: string }[]>(`select name from ${table}`)).map((r) => r.name));
     } catch {
       return { ready: false, database: "down", pendingMigrations: [] };
     }

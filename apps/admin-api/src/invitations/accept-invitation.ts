@@ -84,7 +84,8 @@ export async function acceptInvitation(services: AdminServices, input: AcceptInp
       return { session, user: { id: user.id, email: user.email, name: user.name ?? null }, org, role: inv.role };
     });
   } catch (err) {
-    if (err instanceof UniqueConstraintViolationException) throw conflict("An account with this email was just created; sign in and accept again.", { cause: err });
+    if (err instanceof UniqueConstraintViolationException)
+      throw conflict("An account with this email was just created; sign in and accept again.", { cause: err });
     throw err;
   }
 }

@@ -53,7 +53,11 @@ export function invitationsRouter(services: AdminServices): Router {
       const member = await em.count(Membership, { organization: ctx.orgId, revokedAt: null, user: { email: body.email } });
       if (member > 0) throw conflict("This person is already a member.", { details: { email: body.email } });
       // Inviting again replaces the pending invitation: only the newest link works.
-      await em.nativeUpdate(Invitation, { organization: ctx.orgId, email: body.email, acceptedAt: null, revokedAt: null }, { revokedAt: now });
+      await em.nativeUpdate(
+        Invitation,
+        { organization: ctx.orgId, email: body.email, acceptedAt: null, revokedAt: null },
+        { revokedAt: now },
+      );
       const inv = em.create(Invitation, {
         organization: ctx.orgId,
         email: body.email,
@@ -96,11 +100,15 @@ export function invitationsRouter(services: AdminServices): Router {
     res.status(204).end();
   });
 
-  router.post("/invitations/accept", publicRoute("the invitation token is the credential; the invitee may have no account yet"), async (req, res) => {
-    const body = AcceptBody.parse(req.body);
-    const result = await acceptInvitation(services, body, requestMeta(req));
-    res.json(sessionBody(result.session, services, { user: result.user, org: result.org, role: result.role }));
-  });
+  router.post(
+    "/invitations/accept",
+    publicRoute("the invitation token is the credential; the invitee may have no account yet"),
+    async (req, res) => {
+      const body = AcceptBody.parse(req.body);
+      const result = await acceptInvitation(services, body, requestMeta(req));
+      res.json(sessionBody(result.session, services, { user: result.user, org: result.org, role: result.role }));
+    },
+  );
 
   return router;
 }

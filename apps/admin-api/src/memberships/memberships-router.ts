@@ -7,12 +7,7 @@ import { requestMeta } from "../audit/request-meta.ts";
 import { revokeSessionsIn } from "../auth/session-tokens.ts";
 import type { AdminServices } from "../services.ts";
 import { idParams, idSchema, roleSchema } from "../validation/common-schemas.ts";
-import {
-  assertMayManage,
-  assertNotLastOwner,
-  liveMembershipOfOrg,
-  lockOrgMemberships,
-} from "./membership-rules.ts";
+import { assertMayManage, assertNotLastOwner, liveMembershipOfOrg, lockOrgMemberships } from "./membership-rules.ts";
 import { membershipView } from "./membership-view.ts";
 
 const { Membership } = entities;
@@ -27,7 +22,11 @@ export function membershipsRouter(services: AdminServices): Router {
 
   router.get("/memberships", access.require("members.read"), async (_req, res) => {
     const { em, orgId } = access.context(res);
-    const rows = await em.find(Membership, { organization: orgId, revokedAt: null }, { populate: ["user"], orderBy: { createdAt: "asc", id: "asc" } });
+    const rows = await em.find(
+      Membership,
+      { organization: orgId, revokedAt: null },
+      { populate: ["user"], orderBy: { createdAt: "asc", id: "asc" } },
+    );
     res.json({ memberships: rows.map(membershipView) });
   });
 

@@ -37,9 +37,7 @@ export async function signUp(services: AdminServices, input: SignUpInput, meta: 
   const email = input.owner.email;
   const slug = input.organization.slug ?? slugify(input.organization.name);
   const existing = await platformEm(services.orm).findOne(User, { email });
-  const user = existing
-    ? await verifyCredentials(services, { email, password: input.owner.password }, meta)
-    : undefined;
+  const user = existing ? await verifyCredentials(services, { email, password: input.owner.password }, meta) : undefined;
   if (!user && input.owner.password.length < MIN_PASSWORD_LENGTH) {
     const message = `A new account's password needs at least ${MIN_PASSWORD_LENGTH} characters`;
     throw validationFailed(undefined, { details: { issues: [{ path: ["owner", "password"], code: "too_small", message }] } });
@@ -70,7 +68,8 @@ export async function signUp(services: AdminServices, input: SignUpInput, meta: 
     });
   } catch (err) {
     // Two sign-ups racing for one slug or one new email: the loser gets the same answer as if it had come second.
-    if (err instanceof UniqueConstraintViolationException) throw conflict("This organization slug or email was just taken.", { cause: err });
+    if (err instanceof UniqueConstraintViolationException)
+      throw conflict("This organization slug or email was just taken.", { cause: err });
     throw err;
   }
 }

@@ -102,7 +102,15 @@ export async function restoreCommand(ctx: CommandContext, opts: { file?: string 
     ctx.print(`Restoring ${file} ...`);
     await runTool(
       bin,
-      ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", ...(opts.clean ? ["--clean", "--if-exists"] : []), `--dbname=${new URL(url).pathname.slice(1)}`, file],
+      [
+        "--no-owner",
+        "--no-privileges",
+        "--exit-on-error",
+        "--single-transaction",
+        ...(opts.clean ? ["--clean", "--if-exists"] : []),
+        `--dbname=${new URL(url).pathname.slice(1)}`,
+        file,
+      ],
       libpqEnv(url),
     );
     const after = await inventory(url);
@@ -113,6 +121,8 @@ export async function restoreCommand(ctx: CommandContext, opts: { file?: string 
     if (after.migrations.join(",") !== manifest.migrations.join(",")) problems.push("applied migrations differ from the backup's");
     if (problems.length > 0) throw new CliError(`Restore verification FAILED: ${problems.join("; ")}`);
     const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
-    ctx.print(`Restore verified: ${Object.keys(manifest.tables).length} tables and ${rows} rows match the backup; ${manifest.migrations.length} migrations applied.`);
+    ctx.print(
+      `Restore verified: ${Object.keys(manifest.tables).length} tables and ${rows} rows match the backup; ${manifest.migrations.length} migrations applied.`,
+    );
   });
 }

@@ -59,13 +59,18 @@ export async function legacyFixtureCommand(ctx: CommandContext, opts: { rows?: s
         bookings,
         onProgress: ({ table, done }) => {
           doneByTable.set(table, done);
-          progress.update([...doneByTable.values()].reduce((a, b) => a + b, 0), table);
+          progress.update(
+            [...doneByTable.values()].reduce((a, b) => a + b, 0),
+            table,
+          );
         },
       });
     } finally {
       progress.stop();
     }
     const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-    ctx.print(`Filled ${Object.keys(counts).length} tables with ${rows} rows (${bookings} bookings) in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    ctx.print(
+      `Filled ${Object.keys(counts).length} tables with ${rows} rows (${bookings} bookings) in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+    );
   });
 }

@@ -25,7 +25,9 @@ async function withRunner<T>(ctx: CommandContext, forceDataLoss: boolean, work: 
 
 export async function migrateCommand(ctx: CommandContext, opts: { to?: string | undefined }): Promise<void> {
   const applied = await withRunner(ctx, false, (r) => r.up(opts.to));
-  ctx.print(applied.length === 0 ? "Nothing to migrate: the database is at the requested version." : `Applied ${applied.length} migration(s):`);
+  ctx.print(
+    applied.length === 0 ? "Nothing to migrate: the database is at the requested version." : `Applied ${applied.length} migration(s):`,
+  );
   for (const name of applied) ctx.print(`  ${name}`);
 }
 

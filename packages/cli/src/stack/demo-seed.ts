@@ -24,10 +24,10 @@ const SECOND_ORG = { name: "Bright Homes", slug: "bright-homes" };
 
 /** A few related business rows in one org, so the apps have something to show. Written with an explicit org. */
 async function seedBusinessData(client: pg.ClientBase, orgId: string, label: string): Promise<void> {
-  const team = await client.query<{ id: string }>(
-    `INSERT INTO teams (org_id, name, color) VALUES ($1, $2, '#10b981') RETURNING id`,
-    [orgId, `${label} Crew A`],
-  );
+  const team = await client.query<{ id: string }>(`INSERT INTO teams (org_id, name, color) VALUES ($1, $2, '#10b981') RETURNING id`, [
+    orgId,
+    `${label} Crew A`,
+  ]);
   const teamId = team.rows[0]?.id;
   const clients = await client.query<{ id: string }>(
     `INSERT INTO client_users (org_id, name, email, address) VALUES
@@ -35,10 +35,12 @@ async function seedBusinessData(client: pg.ClientBase, orgId: string, label: str
     [orgId, `alice@${label.toLowerCase().replace(/\s+/g, "")}.example`, `bob@${label.toLowerCase().replace(/\s+/g, "")}.example`],
   );
   const firstClient = clients.rows[0]?.id;
-  await client.query(
-    `INSERT INTO workers (org_id, team_id, name, email, password_hash) VALUES ($1, $2, 'Ana Silva', $3, $4)`,
-    [orgId, teamId, `ana@${label.toLowerCase().replace(/\s+/g, "")}.test`, await hashPassword(DEMO_PASSWORD)],
-  );
+  await client.query(`INSERT INTO workers (org_id, team_id, name, email, password_hash) VALUES ($1, $2, 'Ana Silva', $3, $4)`, [
+    orgId,
+    teamId,
+    `ana@${label.toLowerCase().replace(/\s+/g, "")}.test`,
+    await hashPassword(DEMO_PASSWORD),
+  ]);
   const booking = await client.query<{ id: string }>(
     `INSERT INTO bookings (org_id, client_id, team_id, status, starts_at, duration_minutes, address, price_cents, currency)
      VALUES ($1, $2, $3, 'confirmed', date_trunc('day', now()) + interval '1 day 9 hours', 180, '12 Rue Verte', 18000, 'USD')
@@ -64,10 +66,9 @@ async function seedBusinessData(client: pg.ClientBase, orgId: string, label: str
 }
 
 async function ensureSequence(client: pg.ClientBase, orgId: string): Promise<void> {
-  await client.query(
-    `INSERT INTO invoice_number_sequences (org_id, prefix, next_value) VALUES ($1, 'INV', 1) ON CONFLICT DO NOTHING`,
-    [orgId],
-  );
+  await client.query(`INSERT INTO invoice_number_sequences (org_id, prefix, next_value) VALUES ($1, 'INV', 1) ON CONFLICT DO NOTHING`, [
+    orgId,
+  ]);
 }
 
 /** Loads the demo once: a second run finds the second org and leaves everything as it is. */

@@ -109,7 +109,12 @@ export async function startStack(ctx: CommandContext): Promise<void> {
     const apps: AppSpec[] = [
       { name: "admin-api", dir: path.join(appsDir, "admin-api"), port: config.ports.adminApi, note: "staff back office API" },
       { name: "worker-portal", dir: path.join(appsDir, "worker-portal"), port: config.ports.workerPortal, note: "cleaners' portal API" },
-      { name: "public-invoices", dir: path.join(appsDir, "public-invoices"), port: config.ports.publicInvoices, note: "invoice links for customers" },
+      {
+        name: "public-invoices",
+        dir: path.join(appsDir, "public-invoices"),
+        port: config.ports.publicInvoices,
+        note: "invoice links for customers",
+      },
     ];
     const jwtSecret = config.jwtSecret ?? (await devJwtSecret(config.db.embedded.dataDir));
     for (const app of apps) {

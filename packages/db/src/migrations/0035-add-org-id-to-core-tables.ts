@@ -1,14 +1,7 @@
 import type { MigrationContext } from "./migration-context.ts";
 import { onlineMigration, type OnlineDdl } from "./online-ddl.ts";
 import type { SqlMigrationClass } from "./sql-migration.ts";
-import {
-  APPEND_ONLY_TABLES,
-  DEFAULT_ORG_ID,
-  TENANT_TABLES,
-  orgIndexesFor,
-  type OrgIndex,
-  type TenantTable,
-} from "./tenant-tables.ts";
+import { APPEND_ONLY_TABLES, DEFAULT_ORG_ID, TENANT_TABLES, orgIndexesFor, type OrgIndex, type TenantTable } from "./tenant-tables.ts";
 
 const checkName = (t: TenantTable) => `${t.name}_org_id_not_null`;
 const fkName = (t: TenantTable) => `${t.name}_org_id_fkey`;

@@ -50,9 +50,5 @@ export const m0038AuthSessionsAndInvitations = sqlMigration({
     // An attempt is counted as a failure before the password is checked, and only ever turned into a success.
     `GRANT UPDATE (succeeded) ON login_attempts TO ${APP_ROLE}`,
   ],
-  down: [
-    `DROP TABLE login_attempts`,
-    `DROP TABLE invitations`,
-    `DROP TABLE refresh_tokens`,
-  ],
+  down: [`DROP TABLE login_attempts`, `DROP TABLE invitations`, `DROP TABLE refresh_tokens`],
 });

@@ -45,7 +45,11 @@ export class OnlineDdl {
   }
 
   /** Runs the statements in one transaction (or alone, outside any, when `transaction` is false), retrying lock timeouts. */
-  async run(label: string, statements: readonly string[], options: { transaction?: boolean; onRetry?: () => Promise<void> } = {}): Promise<void> {
+  async run(
+    label: string,
+    statements: readonly string[],
+    options: { transaction?: boolean; onRetry?: () => Promise<void> } = {},
+  ): Promise<void> {
     const inTx = options.transaction ?? true;
     for (let attempt = 0; ; attempt++) {
       try {

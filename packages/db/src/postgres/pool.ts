@@ -1,10 +1,7 @@
 import pg from "pg";
 import type { Logger } from "../logger.ts";
 
-export function createPgPool(
-  connectionString: string,
-  options: { max?: number; applicationName?: string; logger?: Logger } = {},
-): pg.Pool {
+export function createPgPool(connectionString: string, options: { max?: number; applicationName?: string; logger?: Logger } = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,

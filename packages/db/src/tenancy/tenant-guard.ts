@@ -13,7 +13,6 @@ import { TENANT_FILTER } from "./tenant-filter.ts";
 
 type Scoped = { orgId?: string };
 
-
 function contextOrg(args: FlushEventArgs): string {
   const params = args.em.getFilterParams<{ orgId?: string }>(TENANT_FILTER);
   if (!params?.orgId) {
@@ -87,7 +86,10 @@ export class TenantGuard implements EventSubscriber {
         case ChangeSetType.UPDATE:
         case ChangeSetType.UPDATE_EARLY: {
           if (!helper(cs.entity).isInitialized()) {
-            throw new TenantError("tenant_unloaded_write", `Load the ${cs.meta.className} before changing it (getReference writes by id alone)`);
+            throw new TenantError(
+              "tenant_unloaded_write",
+              `Load the ${cs.meta.className} before changing it (getReference writes by id alone)`,
+            );
           }
           const original = cs.originalEntity as Scoped | undefined;
           if ("orgId" in cs.payload || entity.orgId !== orgId || (original?.orgId !== undefined && original.orgId !== orgId)) {
@@ -98,7 +100,10 @@ export class TenantGuard implements EventSubscriber {
         }
         case ChangeSetType.DELETE:
           if (!helper(cs.entity).isInitialized()) {
-            throw new TenantError("tenant_unloaded_write", `Load the ${cs.meta.className} before removing it (getReference deletes by id alone)`);
+            throw new TenantError(
+              "tenant_unloaded_write",
+              `Load the ${cs.meta.className} before removing it (getReference deletes by id alone)`,
+            );
           }
           if (entity.orgId !== orgId) {
             throw new TenantError("tenant_mismatch", `A ${cs.meta.className} of another organization cannot be removed here`);

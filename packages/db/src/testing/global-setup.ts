@@ -14,7 +14,6 @@ import { TEST_APP_ROLE_PASSWORD } from "./app-role.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../postgres/embedded.ts";
 import { withDatabaseName } from "../postgres/pool.ts";
 
-
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -91,10 +90,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     await admin(serverUrl, async (c) => {
-      const dbs = await c.query<{ datname: string }>(
-        `SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname LIKE $2`,
-        [`tpl\\_${runId}\\_%`, `t\\_${runId}\\_%`],
-      );
+      const dbs = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname LIKE $2`, [
+        `tpl\\_${runId}\\_%`,
+        `t\\_${runId}\\_%`,
+      ]);
       for (const { datname } of dbs.rows) await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     });
     await embedded?.stop();

@@ -31,6 +31,8 @@ afterAll(() => {
   const { checked, findings } = auditStatements(recorded);
   if (findings.length > 0) {
     const list = findings.map((f) => `  - [${f.test}] ${f.sql.slice(0, 300)}`).join("\n");
-    throw new Error(`SQL audit: ${findings.length} of ${checked} statements sent as ${APP_ROLE} touch a tenant table without an org_id predicate:\n${list}`);
+    throw new Error(
+      `SQL audit: ${findings.length} of ${checked} statements sent as ${APP_ROLE} touch a tenant table without an org_id predicate:\n${list}`,
+    );
   }
 });

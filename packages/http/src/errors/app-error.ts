@@ -51,14 +51,9 @@ export const internalError = factory("internal");
 export const serviceUnavailable = factory("service_unavailable");
 
 /** `rate_limited` with a `Retry-After` header when the caller knows when to come back. */
-export function rateLimited(
-  message?: string,
-  options: AppErrorOptions & { retryAfterSeconds?: number } = {},
-): AppError {
+export function rateLimited(message?: string, options: AppErrorOptions & { retryAfterSeconds?: number } = {}): AppError {
   const { retryAfterSeconds, ...rest } = options;
   const headers =
-    retryAfterSeconds === undefined
-      ? rest.headers
-      : { ...rest.headers, "Retry-After": String(Math.max(0, Math.ceil(retryAfterSeconds))) };
+    retryAfterSeconds === undefined ? rest.headers : { ...rest.headers, "Retry-After": String(Math.max(0, Math.ceil(retryAfterSeconds))) };
   return new AppError("rate_limited", message, { ...rest, ...(headers ? { headers } : {}) });
 }

@@ -37,6 +37,9 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
       next(err);
       return;
     }
-    res.status(status).set(headers).json({ error: { ...body, request_id: getRequestId(req) } });
+    res
+      .status(status)
+      .set(headers)
+      .json({ error: { ...body, request_id: getRequestId(req) } });
   };
 }

@@ -14,8 +14,7 @@ export function authenticationFailed(
   code: AuthenticationErrorCode,
   options: { realm: string; message?: string; cause?: unknown },
 ): AppError {
-  const challenge =
-    code === "token_missing" ? `Bearer realm="${options.realm}"` : `Bearer realm="${options.realm}", error="invalid_token"`;
+  const challenge = code === "token_missing" ? `Bearer realm="${options.realm}"` : `Bearer realm="${options.realm}", error="invalid_token"`;
   return new AppError(code, options.message, {
     headers: { "WWW-Authenticate": challenge },
     ...(options.cause === undefined ? {} : { cause: options.cause }),

@@ -44,11 +44,7 @@ export function logLevelFor(status: number, err: unknown, quiet: boolean): "sile
  * For a 5xx without an error, pino-http logs a made-up `Error("failed with status code N")` whose stack points into
  * pino-http. Drop it: real errors arrive as `res.err` (set by errorHandler) or from the response's 'error' event.
  */
-function withoutSyntheticError(
-  res: ServerResponse,
-  error: Error,
-  fields: Record<string, unknown>,
-): Record<string, unknown> {
+function withoutSyntheticError(res: ServerResponse, error: Error, fields: Record<string, unknown>): Record<string, unknown> {
   if (res.err === undefined && error.message === `failed with status code ${res.statusCode}`) {
     const { err: _synthetic, ...rest } = fields;
     return rest;

@@ -41,14 +41,8 @@ export function serviceEnvSchema(options: { defaultPort: number }) {
         .default(options.defaultPort),
     ),
     HOST: z.preprocess(unsetIfEmpty, z.string().trim().min(1).default("127.0.0.1")),
-    LOG_LEVEL: z.preprocess(
-      unsetIfEmpty,
-      z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
-    ),
-    NODE_ENV: z.preprocess(
-      unsetIfEmpty,
-      z.enum(NODE_ENVS, { error: `must be one of ${NODE_ENVS.join(", ")}` }).default("development"),
-    ),
+    LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info")),
+    NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(NODE_ENVS, { error: `must be one of ${NODE_ENVS.join(", ")}` }).default("development")),
   });
 }
 
@@ -58,10 +52,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment or throws a ConfigError naming the first offending variable. */
-export function parseEnv<S extends z.ZodType>(
-  schema: S,
-  env: Readonly<Record<string, string | undefined>>,
-): z.output<S> {
+export function parseEnv<S extends z.ZodType>(schema: S, env: Readonly<Record<string, string | undefined>>): z.output<S> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -71,10 +62,7 @@ export function parseEnv<S extends z.ZodType>(
   return parsed.data;
 }
 
-export function loadServiceConfig(
-  env: Readonly<Record<string, string | undefined>>,
-  options: { defaultPort: number },
-): ServiceConfig {
+export function loadServiceConfig(env: Readonly<Record<string, string | undefined>>, options: { defaultPort: number }): ServiceConfig {
   const e = parseEnv(serviceEnvSchema(options), env);
   return { databaseUrl: e.DATABASE_URL, host: e.HOST, port: e.PORT, logLevel: e.LOG_LEVEL, nodeEnv: e.NODE_ENV };
 }

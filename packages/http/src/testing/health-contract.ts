@@ -32,7 +32,10 @@ export function describeHealthContract<P extends Closable>(service: string, opti
   async function appOn(template: "head" | "legacy"): Promise<{ app: RequestListener; url: string }> {
     const db = await options.createTestDatabase(template);
     const pool = options.createPool(db.url);
-    cleanups.push(() => pool.end(), () => db.drop());
+    cleanups.push(
+      () => pool.end(),
+      () => db.drop(),
+    );
     return { app: options.createApp({ pool, logger }), url: db.url };
   }
 
@@ -88,11 +91,7 @@ export function describeHealthContract<P extends Closable>(service: string, opti
     });
 
     it("answers a malformed JSON body with 400 invalid_json and no stack trace", async () => {
-      const res = await request(app)
-        .post("/healthz")
-        .set("content-type", "application/json")
-        .send('{"broken": ')
-        .expect(400);
+      const res = await request(app).post("/healthz").set("content-type", "application/json").send('{"broken": ').expect(400);
       const { error } = res.body as ErrorResponseBody;
       expect(error.code).toBe("invalid_json");
       expect(error.request_id).toBe(res.headers["x-request-id"]);

@@ -14,7 +14,10 @@ export const AddonDefinition = defineOrgEntity({
     durationMinutes: p.integer().default(0).check("duration_minutes >= 0"),
     active: p.boolean().default(true),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
   },
   uniques: [{ properties: ["orgId", "id"] }, { properties: ["orgId", "name"] }],
   indexes: [{ properties: ["orgId", "createdAt"] }],

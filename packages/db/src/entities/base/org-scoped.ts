@@ -12,7 +12,6 @@ import { PLATFORM_ROLE } from "../../migrations/0037-row-level-security.ts";
 import { CURRENT_ORG_SETTING } from "../../tenancy/tenant-filter.ts";
 import { Organization } from "../platform/organization.ts";
 
-
 const CURRENT_ORG = `nullif(current_setting('${CURRENT_ORG_SETTING}', true), '')::uuid`;
 
 /**
@@ -38,8 +37,7 @@ export const orgFk = (table: string, column: string): string => `${table}_org_id
 
 // A relation mapped to the key, not a plain uuid column, so the entity also declares `org_id → organizations` (the
 // foreign key 0035 created) while application code still reads and writes a plain string.
-const orgIdProperty = () =>
-  p.manyToOne(Organization).mapToPk().fieldName("org_id").deleteRule("restrict");
+const orgIdProperty = () => p.manyToOne(Organization).mapToPk().fieldName("org_id").deleteRule("restrict");
 
 type OrgIdProperty = ReturnType<typeof orgIdProperty>;
 
@@ -58,8 +56,14 @@ type OrgEntity<TProperties extends Record<string, unknown>> = InferEntityFromPro
   [OptionalProps]?: "orgId";
 };
 
-type OrgEntitySchema<TName extends string, TTableName extends string, TProperties extends Record<string, unknown>> =
-  EntitySchemaWithMeta<TName, TTableName, OrgEntity<TProperties>, never, OrgProperties<TProperties>, EntityCtor<OrgEntity<TProperties>>>;
+type OrgEntitySchema<TName extends string, TTableName extends string, TProperties extends Record<string, unknown>> = EntitySchemaWithMeta<
+  TName,
+  TTableName,
+  OrgEntity<TProperties>,
+  never,
+  OrgProperties<TProperties>,
+  EntityCtor<OrgEntity<TProperties>>
+>;
 
 /**
  * Defines a business (tenant) entity: adds `orgId` (uuid, NOT NULL, column `org_id`) and the row-level security of
@@ -69,9 +73,7 @@ export function defineOrgEntity<
   const TName extends string,
   const TTableName extends string,
   const TProperties extends Record<string, unknown>,
->(
-  meta: OrgEntityMeta<TName, TTableName, TProperties>,
-): OrgEntitySchema<TName, TTableName, TProperties> {
+>(meta: OrgEntityMeta<TName, TTableName, TProperties>): OrgEntitySchema<TName, TTableName, TProperties> {
   const full = {
     ...meta,
     properties: { ...meta.properties, orgId: orgIdProperty() },

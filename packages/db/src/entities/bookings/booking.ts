@@ -24,7 +24,10 @@ export const Booking = defineOrgEntity({
     currency: p.text().check("currency ~ '^[A-Z]{3}$'"),
     notes: p.text().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
     addons: () => p.oneToMany(OrderAddon).mappedBy("booking"),
     photos: () => p.oneToMany(OrderPhoto).mappedBy("booking"),
   },

@@ -18,7 +18,10 @@ export const EmailEvent = defineOrgEntity({
     providerMessageId: p.text().nullable(),
     error: p.text().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
   },
   indexes: [{ properties: ["orgId", "status"] }, { properties: ["orgId", "createdAt"] }, { properties: ["providerMessageId"] }],
 });

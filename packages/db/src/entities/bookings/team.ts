@@ -15,7 +15,10 @@ export const Team = defineOrgEntity({
     color: p.text().default("#3b82f6").check("color ~ '^#[0-9a-fA-F]{6}$'"),
     active: p.boolean().default(true),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
     workingHours: () => p.oneToMany(TeamWorkingHours).mappedBy("team"),
     blackouts: () => p.oneToMany(TeamBlackout).mappedBy("team"),
     workers: () => p.oneToMany(Worker).mappedBy("team"),

@@ -18,7 +18,10 @@ export const ChecklistRun = defineOrgEntity({
     status: p.enum(["open", "completed"]).default("open"),
     completedAt: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
     items: () => p.oneToMany(ChecklistRunItem).mappedBy("run"),
   },
   uniques: [{ properties: ["orgId", "id"] }],

@@ -12,7 +12,10 @@ export const ChecklistTemplate = defineOrgEntity({
     name: p.text(),
     active: p.boolean().default(true),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
     items: () => p.oneToMany(ChecklistTemplateItem).mappedBy("template").orderBy({ position: "asc" }),
   },
   uniques: [{ properties: ["orgId", "id"] }, { properties: ["orgId", "name"] }],

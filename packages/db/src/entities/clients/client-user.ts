@@ -15,7 +15,10 @@ export const ClientUser = defineOrgEntity({
     address: p.text().nullable(),
     notes: p.text().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
     bookings: () => p.oneToMany(Booking).mappedBy("client"),
   },
   uniques: [{ properties: ["orgId", "id"] }],

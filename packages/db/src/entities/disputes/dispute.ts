@@ -19,7 +19,10 @@ export const Dispute = defineOrgEntity({
     openedAt: p.datetime().defaultRaw("now()"),
     resolvedAt: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
   },
   uniques: [{ properties: ["orgId", "id"] }],
   indexes: [{ properties: ["orgId", "status"] }, { properties: ["orgId", "createdAt"] }],

@@ -11,8 +11,7 @@ export const Document = defineOrgEntity({
   tableName: "documents",
   properties: {
     id: uuidPrimaryKey(),
-    template: () =>
-      p.manyToOne(DocumentTemplate).ref().nullable().foreignKeyName(orgFk("documents", "template_id")).deleteRule("set null"),
+    template: () => p.manyToOne(DocumentTemplate).ref().nullable().foreignKeyName(orgFk("documents", "template_id")).deleteRule("set null"),
     client: () => p.manyToOne(ClientUser).ref().nullable().foreignKeyName(orgFk("documents", "client_id")).deleteRule("set null"),
     booking: () => p.manyToOne(Booking).ref().nullable().foreignKeyName(orgFk("documents", "booking_id")).deleteRule("set null"),
     title: p.text(),
@@ -20,7 +19,10 @@ export const Document = defineOrgEntity({
     status: p.enum(["draft", "sent", "signed"]).default("draft"),
     signedAt: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
   },
   indexes: [{ properties: ["orgId", "status"] }, { properties: ["orgId", "createdAt"] }],
 });

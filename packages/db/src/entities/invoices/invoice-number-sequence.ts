@@ -11,7 +11,10 @@ export const InvoiceNumberSequence = defineOrgEntity({
     prefix: p.text().check("prefix ~ '^[A-Z0-9-]{1,16}$'"),
     nextValue: p.integer().default(1).check("next_value > 0"),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
   },
   uniques: [{ properties: ["orgId", "prefix"] }],
   indexes: [{ properties: ["orgId", "createdAt"] }],

@@ -28,7 +28,10 @@ export const Invoice = defineOrgEntity({
     dueAt: p.datetime().nullable(),
     paidAt: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
     items: () => p.oneToMany(InvoiceItem).mappedBy("invoice").orderBy({ position: "asc" }),
     payments: () => p.oneToMany(InvoicePayment).mappedBy("invoice"),
     publicTokens: () => p.oneToMany(InvoicePublicToken).mappedBy("invoice"),

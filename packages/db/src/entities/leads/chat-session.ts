@@ -17,7 +17,10 @@ export const ChatSession = defineOrgEntity({
     status: p.enum(["open", "closed"]).default("open"),
     closedAt: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
   },
   indexes: [{ properties: ["orgId", "status"] }, { properties: ["orgId", "createdAt"] }],
 });

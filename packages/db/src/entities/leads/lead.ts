@@ -18,7 +18,10 @@ export const Lead = defineOrgEntity({
       p.manyToOne(ClientUser).ref().nullable().foreignKeyName(orgFk("leads", "referred_by_client_id")).deleteRule("set null"),
     notes: p.text().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
   },
   uniques: [{ properties: ["orgId", "id"] }],
   indexes: [

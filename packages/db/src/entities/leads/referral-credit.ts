@@ -19,7 +19,10 @@ export const ReferralCredit = defineOrgEntity({
     redeemedInvoice: () =>
       p.manyToOne(Invoice).ref().nullable().foreignKeyName(orgFk("referral_credits", "redeemed_invoice_id")).deleteRule("set null"),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
   },
   indexes: [{ properties: ["orgId", "status"] }, { properties: ["orgId", "createdAt"] }],
 });

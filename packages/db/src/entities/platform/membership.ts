@@ -18,7 +18,10 @@ export const Membership = defineEntity({
     user: () => p.manyToOne(User).ref().deleteRule("cascade"),
     role: p.enum(MEMBERSHIP_ROLES),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
     revokedAt: p.datetime().nullable(),
   },
   uniques: [{ properties: ["organization", "user"] }],

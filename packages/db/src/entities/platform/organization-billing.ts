@@ -7,14 +7,16 @@ export const OrganizationBilling = defineEntity({
   tableName: "organization_billing",
   properties: {
     // The org is the primary key; MikroORM would cascade updates of a key that is a relation, the table does not.
-    organization: () =>
-      p.oneToOne(Organization).primary().owner().ref().fieldName("org_id").deleteRule("cascade").updateRule("no action"),
+    organization: () => p.oneToOne(Organization).primary().owner().ref().fieldName("org_id").deleteRule("cascade").updateRule("no action"),
     plan: p.enum(["free", "pro", "enterprise"]).default("free"),
     status: p.enum(["active", "trialing", "past_due", "cancelled"]).default("active"),
     seats: p.integer().default(1).check("seats > 0"),
     currentPeriodEnd: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
   },
 });
 

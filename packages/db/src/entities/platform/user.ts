@@ -15,7 +15,10 @@ export const User = defineEntity({
     name: p.text().nullable(),
     disabledAt: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
     memberships: () => p.oneToMany(Membership).mappedBy("user"),
   },
   uniques: [

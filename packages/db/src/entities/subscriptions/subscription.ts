@@ -17,7 +17,10 @@ export const Subscription = defineOrgEntity({
     currency: p.text().check("currency ~ '^[A-Z]{3}$'"),
     status: p.enum(["active", "paused", "cancelled"]).default("active"),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
     addons: () => p.oneToMany(SubscriptionAddon).mappedBy("subscription"),
   },
   uniques: [{ properties: ["orgId", "id"] }],

@@ -16,7 +16,10 @@ export const Worker = defineOrgEntity({
     passwordHash: p.text().nullable().hidden(),
     active: p.boolean().default(true),
     createdAt: p.datetime().defaultRaw("now()"),
-    updatedAt: p.datetime().defaultRaw("now()").onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onUpdate(() => new Date()),
   },
   uniques: [{ properties: ["orgId", "id"] }, { properties: ["orgId", "email"] }],
   indexes: [{ properties: ["orgId", "createdAt"] }, { properties: ["team"] }],

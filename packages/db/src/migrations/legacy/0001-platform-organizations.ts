@@ -28,9 +28,5 @@ export const m0001PlatformOrganizations = sqlMigration({
     )`,
     `CREATE INDEX organization_usage_events_org_id_occurred_at_idx ON organization_usage_events (org_id, occurred_at)`,
   ],
-  down: [
-    `DROP TABLE organization_usage_events`,
-    `DROP TABLE organization_billing`,
-    `DROP TABLE organizations`,
-  ],
+  down: [`DROP TABLE organization_usage_events`, `DROP TABLE organization_billing`, `DROP TABLE organizations`],
 });

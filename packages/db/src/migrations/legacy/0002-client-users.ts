@@ -14,7 +14,5 @@ export const m0002ClientUsers = sqlMigration({
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE client_users`,
-  ],
+  down: [`DROP TABLE client_users`],
 });

@@ -12,7 +12,5 @@ export const m0003Teams = sqlMigration({
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE teams`,
-  ],
+  down: [`DROP TABLE teams`],
 });

@@ -14,7 +14,5 @@ export const m0004TeamWorkingHours = sqlMigration({
       CONSTRAINT team_working_hours_team_id_weekday_starts_at_local_key UNIQUE (team_id, weekday, starts_at_local)
     )`,
   ],
-  down: [
-    `DROP TABLE team_working_hours`,
-  ],
+  down: [`DROP TABLE team_working_hours`],
 });

@@ -14,7 +14,5 @@ export const m0005TeamBlackouts = sqlMigration({
     )`,
     `CREATE INDEX team_blackouts_team_id_starts_at_idx ON team_blackouts (team_id, starts_at)`,
   ],
-  down: [
-    `DROP TABLE team_blackouts`,
-  ],
+  down: [`DROP TABLE team_blackouts`],
 });

@@ -16,7 +16,5 @@ export const m0006Workers = sqlMigration({
     )`,
     `CREATE INDEX workers_team_id_idx ON workers (team_id)`,
   ],
-  down: [
-    `DROP TABLE workers`,
-  ],
+  down: [`DROP TABLE workers`],
 });

@@ -14,7 +14,5 @@ export const m0007AddonDefinitions = sqlMigration({
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE addon_definitions`,
-  ],
+  down: [`DROP TABLE addon_definitions`],
 });

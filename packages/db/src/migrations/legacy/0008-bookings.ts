@@ -20,7 +20,5 @@ export const m0008Bookings = sqlMigration({
     `CREATE INDEX bookings_client_id_idx ON bookings (client_id)`,
     `CREATE INDEX bookings_team_id_starts_at_idx ON bookings (team_id, starts_at)`,
   ],
-  down: [
-    `DROP TABLE bookings`,
-  ],
+  down: [`DROP TABLE bookings`],
 });

@@ -13,7 +13,5 @@ export const m0009OrderAddons = sqlMigration({
       CONSTRAINT order_addons_booking_id_addon_id_key UNIQUE (booking_id, addon_id)
     )`,
   ],
-  down: [
-    `DROP TABLE order_addons`,
-  ],
+  down: [`DROP TABLE order_addons`],
 });

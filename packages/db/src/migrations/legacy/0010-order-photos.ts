@@ -16,7 +16,5 @@ export const m0010OrderPhotos = sqlMigration({
     )`,
     `CREATE INDEX order_photos_booking_id_idx ON order_photos (booking_id)`,
   ],
-  down: [
-    `DROP TABLE order_photos`,
-  ],
+  down: [`DROP TABLE order_photos`],
 });

@@ -16,7 +16,5 @@ export const m0011Leads = sqlMigration({
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE leads`,
-  ],
+  down: [`DROP TABLE leads`],
 });

@@ -15,7 +15,5 @@ export const m0012ChatSessions = sqlMigration({
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE chat_sessions`,
-  ],
+  down: [`DROP TABLE chat_sessions`],
 });

@@ -11,7 +11,5 @@ export const m0013InvoiceNumberSequences = sqlMigration({
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE invoice_number_sequences`,
-  ],
+  down: [`DROP TABLE invoice_number_sequences`],
 });

@@ -24,7 +24,5 @@ export const m0014Invoices = sqlMigration({
     `CREATE INDEX invoices_client_id_idx ON invoices (client_id)`,
     `CREATE INDEX invoices_booking_id_idx ON invoices (booking_id)`,
   ],
-  down: [
-    `DROP TABLE invoices`,
-  ],
+  down: [`DROP TABLE invoices`],
 });

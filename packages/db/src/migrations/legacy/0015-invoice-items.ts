@@ -14,7 +14,5 @@ export const m0015InvoiceItems = sqlMigration({
       CONSTRAINT invoice_items_invoice_id_position_key UNIQUE (invoice_id, position)
     )`,
   ],
-  down: [
-    `DROP TABLE invoice_items`,
-  ],
+  down: [`DROP TABLE invoice_items`],
 });

@@ -16,7 +16,5 @@ export const m0016InvoicePayments = sqlMigration({
     )`,
     `CREATE INDEX invoice_payments_invoice_id_idx ON invoice_payments (invoice_id)`,
   ],
-  down: [
-    `DROP TABLE invoice_payments`,
-  ],
+  down: [`DROP TABLE invoice_payments`],
 });

@@ -15,7 +15,5 @@ export const m0017InvoicePublicTokens = sqlMigration({
     )`,
     `CREATE INDEX invoice_public_tokens_invoice_id_idx ON invoice_public_tokens (invoice_id)`,
   ],
-  down: [
-    `DROP TABLE invoice_public_tokens`,
-  ],
+  down: [`DROP TABLE invoice_public_tokens`],
 });

@@ -13,7 +13,5 @@ export const m0018StripeEvents = sqlMigration({
       error text
     )`,
   ],
-  down: [
-    `DROP TABLE stripe_events`,
-  ],
+  down: [`DROP TABLE stripe_events`],
 });

@@ -16,7 +16,5 @@ export const m0019EmailEvents = sqlMigration({
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE email_events`,
-  ],
+  down: [`DROP TABLE email_events`],
 });

@@ -15,7 +15,5 @@ export const m0020ReferralCredits = sqlMigration({
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE referral_credits`,
-  ],
+  down: [`DROP TABLE referral_credits`],
 });

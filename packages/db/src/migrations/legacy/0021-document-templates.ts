@@ -13,7 +13,5 @@ export const m0021DocumentTemplates = sqlMigration({
       CONSTRAINT document_templates_name_version_key UNIQUE (name, version)
     )`,
   ],
-  down: [
-    `DROP TABLE document_templates`,
-  ],
+  down: [`DROP TABLE document_templates`],
 });

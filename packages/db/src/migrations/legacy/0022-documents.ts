@@ -16,7 +16,5 @@ export const m0022Documents = sqlMigration({
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE documents`,
-  ],
+  down: [`DROP TABLE documents`],
 });

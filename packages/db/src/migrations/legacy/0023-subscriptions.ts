@@ -15,7 +15,5 @@ export const m0023Subscriptions = sqlMigration({
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE subscriptions`,
-  ],
+  down: [`DROP TABLE subscriptions`],
 });

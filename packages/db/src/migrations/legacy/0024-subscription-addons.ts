@@ -11,7 +11,5 @@ export const m0024SubscriptionAddons = sqlMigration({
       CONSTRAINT subscription_addons_subscription_id_addon_id_key UNIQUE (subscription_id, addon_id)
     )`,
   ],
-  down: [
-    `DROP TABLE subscription_addons`,
-  ],
+  down: [`DROP TABLE subscription_addons`],
 });

@@ -17,7 +17,5 @@ export const m0025Disputes = sqlMigration({
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE disputes`,
-  ],
+  down: [`DROP TABLE disputes`],
 });

@@ -15,7 +15,5 @@ export const m0026FinancialAdjustmentEvents = sqlMigration({
       created_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE financial_adjustment_events`,
-  ],
+  down: [`DROP TABLE financial_adjustment_events`],
 });

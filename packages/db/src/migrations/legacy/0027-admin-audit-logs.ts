@@ -16,7 +16,5 @@ export const m0027AdminAuditLogs = sqlMigration({
     )`,
     `CREATE INDEX admin_audit_logs_entity_idx ON admin_audit_logs (entity_type, entity_id)`,
   ],
-  down: [
-    `DROP TABLE admin_audit_logs`,
-  ],
+  down: [`DROP TABLE admin_audit_logs`],
 });

@@ -11,7 +11,5 @@ export const m0028ChecklistTemplates = sqlMigration({
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
   ],
-  down: [
-    `DROP TABLE checklist_templates`,
-  ],
+  down: [`DROP TABLE checklist_templates`],
 });

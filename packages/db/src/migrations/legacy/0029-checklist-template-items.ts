@@ -12,7 +12,5 @@ export const m0029ChecklistTemplateItems = sqlMigration({
       CONSTRAINT checklist_template_items_template_id_position_key UNIQUE (template_id, position)
     )`,
   ],
-  down: [
-    `DROP TABLE checklist_template_items`,
-  ],
+  down: [`DROP TABLE checklist_template_items`],
 });

@@ -15,7 +15,5 @@ export const m0030ChecklistRuns = sqlMigration({
     )`,
     `CREATE INDEX checklist_runs_booking_id_idx ON checklist_runs (booking_id)`,
   ],
-  down: [
-    `DROP TABLE checklist_runs`,
-  ],
+  down: [`DROP TABLE checklist_runs`],
 });

@@ -13,7 +13,5 @@ export const m0031ChecklistRunItems = sqlMigration({
       CONSTRAINT checklist_run_items_run_id_template_item_id_key UNIQUE (run_id, template_item_id)
     )`,
   ],
-  down: [
-    `DROP TABLE checklist_run_items`,
-  ],
+  down: [`DROP TABLE checklist_run_items`],
 });
