@@ -9,7 +9,9 @@ import { DEFAULT_REFRESH_TOKEN_TTL_DAYS } from "./config.ts";
 import { adminApiReadiness } from "./health/readiness.ts";
 import { invitationsRouter } from "./invitations/invitations-router.ts";
 import { membershipsRouter } from "./memberships/memberships-router.ts";
+import { resourceRouters } from "./kernel/mount.ts";
 import { orgsRouter } from "./orgs/orgs-router.ts";
+import { RESOURCES } from "./resources/index.ts";
 import type { AdminServices } from "./services.ts";
 
 /** Staff send the largest bodies: bulk schedule edits and CSV-sized imports. */
@@ -26,6 +28,8 @@ export type AdminApiDeps = {
   refreshTokenTtlDays?: number;
   /** Express "trust proxy", for the client IP the throttle and audit log record. Default off. */
   trustProxy?: boolean | number | string;
+  /** Check every success body against its declared schema (tests): the OpenAPI document cannot drift. Default off. */
+  checkResponses?: boolean;
 };
 
 /**
@@ -51,6 +55,12 @@ export function createApp(deps: AdminApiDeps): Express {
     jsonLimit: ADMIN_API_JSON_LIMIT,
     checkReadiness: adminApiReadiness(deps.orm),
     ...(deps.trustProxy === undefined ? {} : { trustProxy: deps.trustProxy }),
-    routers: [authRouter(services), orgsRouter(services), membershipsRouter(services), invitationsRouter(services)],
+    routers: [
+      authRouter(services),
+      orgsRouter(services),
+      membershipsRouter(services),
+      invitationsRouter(services),
+      ...resourceRouters(services, RESOURCES, deps.checkResponses ?? false),
+    ],
   });
 }

@@ -55,7 +55,7 @@ describe("db:backup and db:restore", () => {
 
     const restore = testContext(target.url);
     await runCommand(["db:restore", file], restore);
-    expect(restore.output.at(-1)).toMatch(/^Restore verified: \d+ tables and \d+ rows match the backup; 39 migrations applied\.$/);
+    expect(restore.output.at(-1)).toMatch(/^Restore verified: \d+ tables and \d+ rows match the backup; 40 migrations applied\.$/);
 
     // A second restore over a non-empty database needs --clean; a damaged file is refused before anything is touched.
     await expect(runCommand(["db:restore", file], testContext(target.url))).rejects.toThrow(/not empty.*--clean/);

@@ -36,3 +36,6 @@ export { assertOrgId, CURRENT_ORG_SETTING, TENANT_FILTER } from "./tenancy/tenan
 export { allocateInvoiceNumber } from "./invoices/invoice-numbers.ts";
 export { APP_ROLE, PLATFORM_ROLE } from "./migrations/0037-row-level-security.ts";
 export { resolvePublicInvoiceToken, type PublicInvoiceTarget } from "./invoices/public-invoice-tokens.ts";
+export { diffViews, mutate, type Audit, type AuditActor, type AuditEntry } from "./audit/mutate.ts";
+export { keysetAfter, NEWEST_FIRST, type KeysetCursor } from "./queries/keyset.ts";
+export type * from "./entities/index.ts";

@@ -47,3 +47,28 @@ export { authenticationFailed, type AuthenticationErrorCode } from "./request-co
 export { createOrgAccess, type OrgAccess, type OrgAccessOptions, type OrgContext, type OrgIdentity } from "./request-context/org-access.ts";
 export { accessOf, declareAccess, publicRoute, type RouteAccess } from "./request-context/route-access.ts";
 export { listRoutes, type RouteEntry } from "./request-context/route-table.ts";
+export { defineErrorCodes, MODULE_ERROR_CODES, type ModuleErrorCode, type ModuleErrorDefinition } from "./errors/app-error.ts";
+export {
+  openApiPath,
+  pathParameters,
+  routeFactory,
+  type AnyRoute,
+  type HttpMethod,
+  type RouteAccessSpec,
+  type RouteDefinition,
+  type RouteInput,
+} from "./routes/route.ts";
+export { MAX_VALIDATION_ISSUES, parseRouteInput, routeRouter, type LocatedIssue, type RouteRouterOptions } from "./routes/route-router.ts";
+export { buildOpenApiDocument, ErrorResponse, errorCodeTable, type OpenApiInfo } from "./routes/openapi.ts";
+export { docsRouter } from "./routes/docs-router.ts";
+export {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  encodeCursor,
+  MAX_PAGE_SIZE,
+  pageQuery,
+  pageSchema,
+  toPage,
+  type PageCursor,
+  type PageQuery,
+} from "./routes/pagination.ts";

@@ -46,7 +46,7 @@ export async function startTestApp(options: { accessTokenTtlSeconds?: number } =
   });
   const logger = pino({ level: "debug" }, sink);
   const clock = testClock();
-  const app = createApp({ orm, logger, keyRing: TEST_KEY_RING, clock: clock.now, ...options });
+  const app = createApp({ orm, logger, keyRing: TEST_KEY_RING, clock: clock.now, checkResponses: true, ...options });
   return {
     app,
     orm,

@@ -17,18 +17,52 @@ export type AppErrorOptions = {
  */
 export class AppError extends Error {
   override readonly name = "AppError";
-  readonly code: ErrorCode;
+  /** A code of the shared table (ErrorCode), or one a resource module owns (see `defineErrorCodes`). */
+  readonly code: ErrorCode | ModuleErrorCode;
   readonly status: number;
   readonly details: ErrorDetails | undefined;
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
-    super(message ?? DEFAULT_ERROR_MESSAGE[code], options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: ErrorCode, message?: string, options?: AppErrorOptions);
+  constructor(code: ModuleErrorCode, message: string, options: AppErrorOptions & { status: number });
+  constructor(code: ErrorCode | ModuleErrorCode, message?: string, options: AppErrorOptions & { status?: number } = {}) {
+    const shared = isSharedCode(code) ? code : undefined;
+    super(message ?? (shared ? DEFAULT_ERROR_MESSAGE[shared] : code), options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.status = ERROR_STATUS[code];
+    this.status = shared ? ERROR_STATUS[shared] : (options.status ?? 500);
     this.details = options.details;
     this.headers = options.headers ?? {};
   }
+}
+
+/** A code owned by one resource module (e.g. `booking_conflict`), declared with its status by `defineErrorCodes`. */
+export type ModuleErrorCode = string & { readonly __moduleErrorCode?: never };
+
+function isSharedCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_STATUS, code);
+}
+
+export type ModuleErrorDefinition = { status: 400 | 403 | 404 | 409 | 410 | 422 | 423; message: string };
+
+/** Every module code declared so far, with its status and default message: the OpenAPI document lists them. */
+export const MODULE_ERROR_CODES = new Map<string, ModuleErrorDefinition>();
+
+/**
+ * The error codes a resource module owns (twenty's per-module exceptions), merged into the app's table: clients
+ * branch on the code, so a code is declared once, with its status, and never collides with a shared one.
+ */
+export function defineErrorCodes<const T extends Record<string, ModuleErrorDefinition>>(
+  definitions: T,
+): { [K in keyof T]: (message?: string, options?: AppErrorOptions) => AppError } {
+  const out: Record<string, (message?: string, options?: AppErrorOptions) => AppError> = {};
+  for (const [code, def] of Object.entries(definitions)) {
+    if (isSharedCode(code)) throw new TypeError(`Error code ${code} is already a shared code`);
+    const known = MODULE_ERROR_CODES.get(code);
+    if (known && known.status !== def.status) throw new TypeError(`Error code ${code} is declared twice with different statuses`);
+    MODULE_ERROR_CODES.set(code, def);
+    out[code] = (message, options = {}) => new AppError(code, message ?? def.message, { ...options, status: def.status });
+  }
+  return out as { [K in keyof T]: (message?: string, options?: AppErrorOptions) => AppError };
 }
 
 export function isAppError(err: unknown): err is AppError {

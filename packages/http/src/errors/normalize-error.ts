@@ -4,7 +4,7 @@ import { DEFAULT_ERROR_MESSAGE, ERROR_STATUS, type ErrorCode } from "./error-cod
 
 /** The `error` member of every error response body. */
 export type ErrorBody = {
-  code: ErrorCode;
+  code: string;
   message: string;
   details?: ErrorDetails;
 };
@@ -57,6 +57,27 @@ export function zodIssues(err: $ZodError): FieldIssue[] {
   }));
 }
 
+/**
+ * PostgreSQL's integrity errors (SQLSTATE class 23), as pg or MikroORM raise them: the client's write broke a key or
+ * a rule, which is a 409/422 with the constraint's name, never a 500. The row values PostgreSQL puts in `detail` are
+ * not sent (they may be another org's, or a secret).
+ */
+function fromDatabaseError(err: unknown): NormalizedError | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const { code, constraint } = err as { code?: unknown; constraint?: unknown };
+  if (typeof code !== "string" || !code.startsWith("23")) return undefined;
+  const details = typeof constraint === "string" && constraint !== "" ? { constraint } : undefined;
+  switch (code) {
+    case "23505":
+    case "23P01":
+      return fromCode("already_exists", undefined, details);
+    case "23503":
+      return fromCode("invalid_reference", undefined, details);
+    default:
+      return fromCode("constraint_violated", undefined, details);
+  }
+}
+
 type HttpErrorLike = { status: number; expose?: unknown; type?: unknown };
 
 function isHttpErrorLike(err: unknown): err is HttpErrorLike {
@@ -70,8 +91,12 @@ function isHttpErrorLike(err: unknown): err is HttpErrorLike {
 export function normalizeError(err: unknown): NormalizedError {
   if (err instanceof AppError) {
     if (err.code === "internal") return { ...fromCode("internal"), headers: err.headers };
-    return { ...fromCode(err.code, err.message, err.details), headers: err.headers };
+    const body: ErrorBody = { code: err.code, message: err.message };
+    if (err.details !== undefined) body.details = err.details;
+    return { status: err.status, body, headers: err.headers, unexpected: err.status >= 500 };
   }
+  const database = fromDatabaseError(err);
+  if (database) return database;
   if (err instanceof $ZodError) {
     return fromCode("validation_failed", undefined, { issues: zodIssues(err) });
   }

@@ -14,6 +14,8 @@ export const ClientUser = defineOrgEntity({
     phone: p.text().nullable(),
     address: p.text().nullable(),
     notes: p.text().nullable(),
+    // Archived clients keep their history but leave lists and pickers; nothing is deleted.
+    archivedAt: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
     updatedAt: p
       .datetime()

@@ -15,13 +15,17 @@ export const Worker = defineOrgEntity({
     phone: p.text().nullable(),
     passwordHash: p.text().nullable().hidden(),
     active: p.boolean().default(true),
+    // A pending invitation to choose a password: the SHA-256 of the link's token, never the token.
+    inviteTokenHash: p.text().nullable().hidden(),
+    inviteExpiresAt: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
     updatedAt: p
       .datetime()
       .defaultRaw("now()")
       .onUpdate(() => new Date()),
   },
-  uniques: [{ properties: ["orgId", "id"] }, { properties: ["orgId", "email"] }],
+  uniques: [{ properties: ["orgId", "id"] }, { properties: ["orgId", "email"] }, { properties: ["orgId", "inviteTokenHash"] }],
+  checks: [{ name: "workers_invite_check", expression: "(invite_token_hash IS NULL) = (invite_expires_at IS NULL)" }],
   indexes: [{ properties: ["orgId", "createdAt"] }, { properties: ["team"] }],
 });
 

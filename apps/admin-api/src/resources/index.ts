@@ -1,0 +1,5 @@
+import type { Resource } from "../kernel/resource.ts";
+import { clients } from "./clients/clients.routes.ts";
+
+/** Every resource of admin-api: routing, validation, access and the OpenAPI document all come from these. */
+export const RESOURCES: readonly Resource[] = [clients];
