@@ -104,6 +104,7 @@ describe("the permission matrix", () => {
           `${r}.write`,
         ]),
         "invoices.read",
+        "emails.read",
       ].sort(),
     );
   });
@@ -117,6 +118,7 @@ describe("the permission matrix", () => {
         ]),
         "bookings.read",
         "clients.read",
+        "emails.read",
       ].sort(),
     );
   });

@@ -53,6 +53,7 @@ export const PERMISSIONS = {
   "checklists.write": { roles: [O, A, D], about: "Manage checklist templates" },
   "addons.read": { roles: [O, A, D], about: "Read add-ons" },
   "addons.write": { roles: [O, A, D], about: "Manage add-ons and their prices" },
+  "emails.read": { roles: [O, A, D, F], about: "Read the log of emails sent to clients" },
   // Money
   "invoices.read": { roles: EVERYONE, about: "Read invoices and their items" },
   "invoices.write": { roles: [O, A, F], about: "Draft, issue and void invoices" },
