@@ -1,5 +1,6 @@
 import type { Resource } from "../kernel/resource.ts";
+import { bookings } from "./bookings/bookings.routes.ts";
 import { clients } from "./clients/clients.routes.ts";
 
 /** Every resource of admin-api: routing, validation, access and the OpenAPI document all come from these. */
-export const RESOURCES: readonly Resource[] = [clients];
+export const RESOURCES: readonly Resource[] = [clients, bookings];
