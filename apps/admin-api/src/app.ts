@@ -5,7 +5,7 @@ import type { Express } from "express";
 import type { Logger } from "pino";
 import { authRouter } from "./auth/auth-router.ts";
 import { createStaffAccess } from "./authz/staff-access.ts";
-import { DEFAULT_REFRESH_TOKEN_TTL_DAYS } from "./config.ts";
+import { DEFAULT_PUBLIC_INVOICES_URL, DEFAULT_REFRESH_TOKEN_TTL_DAYS } from "./config.ts";
 import { adminApiReadiness } from "./health/readiness.ts";
 import { invitationsRouter } from "./invitations/invitations-router.ts";
 import { membershipsRouter } from "./memberships/memberships-router.ts";
@@ -28,6 +28,8 @@ export type AdminApiDeps = {
   refreshTokenTtlDays?: number;
   /** Express "trust proxy", for the client IP the throttle and audit log record. Default off. */
   trustProxy?: boolean | number | string;
+  /** The base URL of public-invoices for invoice links. Default http://127.0.0.1:3003. */
+  publicInvoicesUrl?: string;
   /** Check every success body against its declared schema (tests): the OpenAPI document cannot drift. Default off. */
   checkResponses?: boolean;
 };
@@ -48,6 +50,7 @@ export function createApp(deps: AdminApiDeps): Express {
     now,
     accessTokenTtlSeconds: deps.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: deps.refreshTokenTtlDays ?? DEFAULT_REFRESH_TOKEN_TTL_DAYS,
+    publicInvoicesUrl: deps.publicInvoicesUrl ?? DEFAULT_PUBLIC_INVOICES_URL,
     access: createStaffAccess({ orm: deps.orm, keyRing: deps.keyRing, now }),
   };
   return createServiceApp({
