@@ -19,6 +19,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const DAY_MS = 86_400_000;
+const idOf = (res: { body: unknown }) => (res.body as { id: string }).id;
+const listOf = <T>(res: { body: unknown }) => (res.body as { items: T[] }).items;
 
 /** A client in `who`'s org, written by an owner of that org (finance may not create clients). */
 async function client(who: SignedIn, body: object = { name: "Client", email: "client@example.test", address: "1 Main St" }) {
@@ -86,7 +88,7 @@ describe("booking → invoice → issue → partial then full payment → paid",
       balance_cents: 0,
       issued_at: null,
     });
-    expect(draft.body.items.map((i: { description: string; quantity: number }) => [i.description, i.quantity])).toEqual([
+    expect(listOf<{ description: string; quantity: number }>(draft).map((i) => [i.description, i.quantity])).toEqual([
       ["Cleaning on 2026-03-02 (165 min)", 1],
       ["Windows", 3],
     ]);
@@ -114,17 +116,17 @@ describe("booking → invoice → issue → partial then full payment → paid",
     );
     expect(usage.rows).toEqual([{ kind: "invoice_issued", quantity: 1 }]);
 
-    const partial = await pay(finance, draft.body.id, 5300, "bank_transfer");
+    const partial = await pay(finance, idOf(draft), 5300, "bank_transfer");
     expect(partial.status).toBe(201);
     expect(partial.body).toMatchObject({ amount_cents: 5300, method: "bank_transfer", currency: "EUR" });
     expect(partial.body.invoice).toMatchObject({ status: "partially_paid", amount_paid_cents: 5300, balance_cents: 10_000, paid_at: null });
 
-    const over = await pay(finance, draft.body.id, 10_001);
+    const over = await pay(finance, idOf(draft), 10_001);
     expect(over.status).toBe(409);
     expect(over.body.error).toMatchObject({ code: "payment_exceeds_balance", details: { balance_cents: 10_000 } });
 
     t.clock.advance(60);
-    const full = await pay(roles.admin, draft.body.id, 10_000);
+    const full = await pay(roles.admin, idOf(draft), 10_000);
     expect(full.status).toBe(201);
     expect(full.body.invoice).toMatchObject({
       status: "paid",
@@ -133,11 +135,11 @@ describe("booking → invoice → issue → partial then full payment → paid",
       paid_at: t.clock.now().toISOString(),
     });
 
-    const nothingLeft = await pay(finance, draft.body.id, 1);
+    const nothingLeft = await pay(finance, idOf(draft), 1);
     expect(nothingLeft.status).toBe(409);
 
     const payments = await request(t.app).get(`/invoices/${draft.body.id}/payments`).set(finance.headers);
-    expect(payments.body.items.map((p: { amount_cents: number }) => p.amount_cents)).toEqual([5300, 10_000]);
+    expect(listOf<{ amount_cents: number }>(payments).map((p) => p.amount_cents)).toEqual([5300, 10_000]);
     const got = await request(t.app).get(`/invoices/${draft.body.id}`).set(dispatcher.headers);
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ status: "paid", balance_cents: 0, amount_paid_cents: 15_300 });
@@ -162,7 +164,7 @@ describe("drafts by hand", () => {
         items: [item("Half cent down", 1, 5, 1000), item("Half cent up", 3, 5, 1000), item("Plain", 2, 100)],
       });
     expect(made.status).toBe(201);
-    expect(made.body.items.map((i: { tax_cents: number }) => i.tax_cents)).toEqual([0, 2, 0]);
+    expect(listOf<{ tax_cents: number }>(made).map((i) => i.tax_cents)).toEqual([0, 2, 0]);
     expect(made.body).toMatchObject({ subtotal_cents: 220, tax_cents: 2, total_cents: 222 });
 
     const replaced = await request(t.app)
@@ -294,16 +296,16 @@ describe("lists", () => {
 
     const all = await request(t.app).get("/invoices").set(who.headers);
     expect(all.status).toBe(200);
-    expect(all.body.items.map((i: { id: string }) => i.id)).toEqual([draft.body.id, second, first]);
+    expect(listOf<{ id: string }>(all).map((i) => i.id)).toEqual([idOf(draft), second, first]);
     expect(all.body.items[1]).toMatchObject({ balance_cents: 1500, amount_paid_cents: 500, status: "partially_paid" });
 
     const partly = await request(t.app).get("/invoices?status=partially_paid").set(who.headers);
-    expect(partly.body.items.map((i: { id: string }) => i.id)).toEqual([second]);
+    expect(listOf<{ id: string }>(partly).map((i) => i.id)).toEqual([second]);
     const byClient = await request(t.app).get(`/invoices?client_id=${c1}`).set(who.headers);
-    expect(byClient.body.items.map((i: { id: string }) => i.id)).toEqual([draft.body.id]);
+    expect(listOf<{ id: string }>(byClient).map((i) => i.id)).toEqual([draft.body.id]);
     const since = encodeURIComponent(new Date(t.clock.now().getTime() - 30_000).toISOString());
     const recent = await request(t.app).get(`/invoices?from=${since}`).set(who.headers);
-    expect(recent.body.items.map((i: { id: string }) => i.id)).toEqual([second]);
+    expect(listOf<{ id: string }>(recent).map((i) => i.id)).toEqual([second]);
 
     const page1 = await request(t.app).get("/invoices?limit=2").set(who.headers);
     expect(page1.body.items).toHaveLength(2);
