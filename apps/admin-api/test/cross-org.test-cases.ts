@@ -32,7 +32,18 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
   const member = (await t.make.membership({ org: owner.org, user: await t.make.user(), role: "dispatcher" })).id;
   const inviteRes = await request(t.app).post("/invitations").set(owner.headers).send({ email: "invitee@example.test", role: "finance" });
   const invitation = (inviteRes.body as { invitation: { id: string } }).invitation.id;
-  return { org, client, team, addon, booking, member, invitation };
+  // An issued, partly paid invoice with a link and a dispute on its payment: every money route has a real target.
+  const invoice = await post(t, owner, "/invoices", { booking_id: booking });
+  const issued = await request(t.app).post(`/invoices/${invoice}/issue`).set(owner.headers);
+  if (issued.status !== 200) throw new Error(`seeding issue: ${issued.status} ${JSON.stringify(issued.body)}`);
+  const payment = await post(t, owner, `/invoices/${invoice}/payments`, { amount_cents: 1000, method: "cash" });
+  const link = await post(t, owner, `/invoices/${invoice}/public-links`, {});
+  const dispute = await post(t, owner, `/invoices/${invoice}/disputes`, {
+    reason: "Other org's dispute",
+    amount_cents: 500,
+    payment_id: payment,
+  });
+  return { org, client, team, addon, booking, member, invitation, invoice, payment, link, dispute };
 }
 
 /** The first org's caller, for the public routes that take credentials in the body. */
@@ -72,4 +83,30 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
   "POST /bookings/:id/status": (r) => ({ path: `/bookings/${r.booking}/status`, body: { status: "cancelled" } }),
   "POST /bookings/:id/reschedule": (r) => ({ path: `/bookings/${r.booking}/reschedule`, body: { starts_at: "2026-09-03T09:00:00Z" } }),
   "GET /teams/:id/schedule": (r) => ({ path: `/teams/${r.team}/schedule?date=2026-09-01` }),
+  "POST /invoices": (r) => ({ path: "/invoices", body: { booking_id: r.booking } }),
+  "GET /invoices/:id": (r) => ({ path: `/invoices/${r.invoice}` }),
+  "PUT /invoices/:id/items": (r) => ({
+    path: `/invoices/${r.invoice}/items`,
+    body: { items: [{ description: "Taken over", quantity: 1, unit_price_cents: 1 }] },
+  }),
+  "POST /invoices/:id/issue": (r) => ({ path: `/invoices/${r.invoice}/issue` }),
+  "POST /invoices/:id/void": (r) => ({ path: `/invoices/${r.invoice}/void` }),
+  "POST /invoices/:id/payments": (r) => ({ path: `/invoices/${r.invoice}/payments`, body: { amount_cents: 1, method: "cash" } }),
+  "GET /invoices/:id/payments": (r) => ({ path: `/invoices/${r.invoice}/payments` }),
+  "POST /invoices/:id/public-links": (r) => ({ path: `/invoices/${r.invoice}/public-links`, body: {} }),
+  "GET /invoices/:id/public-links": (r) => ({ path: `/invoices/${r.invoice}/public-links` }),
+  "DELETE /invoices/:id/public-links/:link_id": (r) => ({ path: `/invoices/${r.invoice}/public-links/${r.link}` }),
+  "POST /invoices/:id/send": (r) => ({ path: `/invoices/${r.invoice}/send`, body: { to_email: "thief@example.test" } }),
+  "POST /invoices/:id/disputes": (r) => ({
+    path: `/invoices/${r.invoice}/disputes`,
+    body: { reason: "Taken over", amount_cents: 1, payment_id: r.payment },
+  }),
+  "GET /invoices/:id/disputes": (r) => ({ path: `/invoices/${r.invoice}/disputes` }),
+  "GET /disputes/:id": (r) => ({ path: `/disputes/${r.dispute}` }),
+  "POST /disputes/:id/resolve": (r) => ({ path: `/disputes/${r.dispute}/resolve`, body: { outcome: "refunded" } }),
+  "POST /invoices/:id/adjustments": (r) => ({
+    path: `/invoices/${r.invoice}/adjustments`,
+    body: { kind: "credit", amount_cents: 1, dispute_id: r.dispute },
+  }),
+  "GET /invoices/:id/adjustments": (r) => ({ path: `/invoices/${r.invoice}/adjustments` }),
 };
