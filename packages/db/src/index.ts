@@ -39,3 +39,4 @@ export { resolvePublicInvoiceToken, type PublicInvoiceTarget } from "./invoices/
 export { diffViews, mutate, type Audit, type AuditActor, type AuditEntry } from "./audit/mutate.ts";
 export { keysetAfter, NEWEST_FIRST, type KeysetCursor } from "./queries/keyset.ts";
 export type * from "./entities/index.ts";
+export { PUBLIC_INVOICE_RATE_LIMIT_TABLE } from "./migrations/0043-payment-webhooks-and-rate-limits.ts";

@@ -6,6 +6,7 @@ import { m0038AuthSessionsAndInvitations } from "./0038-auth-sessions-and-invita
 import { m0039PublicInvoiceTokenLookup } from "./0039-public-invoice-token-lookup.ts";
 import { m0040BackOfficeOperations } from "./0040-back-office-operations.ts";
 import { m0041InvoicingSettings } from "./0041-invoicing-settings.ts";
+import { m0043PaymentWebhooksAndRateLimits } from "./0043-payment-webhooks-and-rate-limits.ts";
 import { m0001PlatformOrganizations } from "./legacy/0001-platform-organizations.ts";
 import { m0002ClientUsers } from "./legacy/0002-client-users.ts";
 import { m0003Teams } from "./legacy/0003-teams.ts";
@@ -87,6 +88,7 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: "0039_public_invoice_token_lookup", create: () => m0039PublicInvoiceTokenLookup },
   { name: "0040_back_office_operations", create: () => m0040BackOfficeOperations },
   { name: "0041_invoicing_settings", create: () => m0041InvoicingSettings },
+  { name: "0043_payment_webhooks_and_rate_limits", create: () => m0043PaymentWebhooksAndRateLimits },
 ];
 
 export const LEGACY_HEAD = "0033_reporting_indexes";

@@ -1,0 +1,38 @@
+import { sqlMigration } from "./sql-migration.ts";
+import { APP_ROLE } from "./0037-row-level-security.ts";
+
+/** rate-limiter-flexible's RateLimiterPostgres table for the public invoice links (shared by every instance). */
+export const PUBLIC_INVOICE_RATE_LIMIT_TABLE = "rate_limits_public_invoices";
+
+/**
+ * What taking card payments over webhooks needs:
+ *
+ * - `stripe_event_receipts`: the idempotency gate of webhook events. A Stripe event id is unique across the whole
+ *   installation and arrives before any org is known, so this is a platform table (no row-level security) keyed by
+ *   the event id alone. The webhook inserts the id with ON CONFLICT DO NOTHING in the same transaction as the event's
+ *   effect: a redelivery (or ten concurrent ones) finds the row and does nothing. The app role may only read and
+ *   insert: a receipt is never changed or removed by the application. The org's own copy of the event (payload,
+ *   processed_at, error) stays in the tenant table `stripe_events`, unique per (org_id, stripe_event_id).
+ * - the rate limiter's table, in the exact shape RateLimiterPostgres expects (`key`, `points`, `expire` in epoch
+ *   milliseconds), created here rather than by the library at start-up (the app role may not create tables). The
+ *   library upserts counters and deletes expired ones, hence SELECT, INSERT, UPDATE, DELETE.
+ */
+export const m0043PaymentWebhooksAndRateLimits = sqlMigration({
+  up: [
+    `CREATE TABLE stripe_event_receipts (
+      stripe_event_id text PRIMARY KEY CHECK (length(stripe_event_id) BETWEEN 1 AND 255),
+      org_id uuid REFERENCES organizations (org_id) ON DELETE SET NULL,
+      received_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE INDEX stripe_event_receipts_org_id_idx ON stripe_event_receipts (org_id)`,
+    `GRANT SELECT, INSERT ON stripe_event_receipts TO ${APP_ROLE}`,
+    `CREATE TABLE ${PUBLIC_INVOICE_RATE_LIMIT_TABLE} (
+      key varchar(255) PRIMARY KEY,
+      points integer NOT NULL DEFAULT 0,
+      expire bigint
+    )`,
+    `CREATE INDEX ${PUBLIC_INVOICE_RATE_LIMIT_TABLE}_expire_idx ON ${PUBLIC_INVOICE_RATE_LIMIT_TABLE} (expire)`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ${PUBLIC_INVOICE_RATE_LIMIT_TABLE} TO ${APP_ROLE}`,
+  ],
+  down: [`DROP TABLE ${PUBLIC_INVOICE_RATE_LIMIT_TABLE}`, `DROP TABLE stripe_event_receipts`],
+});
