@@ -86,14 +86,15 @@ async function applyPayment(tx: EntityManager, audit: Audit, t: { invoiceId: str
     providerPaymentId: payment.providerPaymentId,
     receivedAt: now,
   });
-  await tx.flush();
-  await settle(tx, invoice, now);
+  // Staged with its row: AuditGuard wants the audit entry in the same flush as the change.
   audit.created("invoice_payment", row.id, {
     invoice_id: invoice.id,
     amount_cents: row.amountCents,
     currency: row.currency,
     method: "card",
   });
+  await tx.flush();
+  await settle(tx, invoice, now);
   return "payment recorded";
 }
 
@@ -115,9 +116,9 @@ async function applyRefund(tx: EntityManager, audit: Audit, t: { invoiceId: stri
   const limit = limitFor("refund", balanceOf(invoice, await ledgerOf(tx, invoice.id)));
   if (delta > limit) throw new Refused(`amount_above_held: ${delta} refunded, ${limit} held`);
   const row = tx.create(FinancialAdjustmentEvent, { invoice, kind: "refund", amountCents: delta, currency, actorUserId: null, note });
+  audit.created("financial_adjustment_event", row.id, { invoice_id: invoice.id, kind: "refund", amount_cents: delta });
   await tx.flush();
   await settle(tx, invoice, now);
-  audit.created("financial_adjustment_event", row.id, { invoice_id: invoice.id, kind: "refund", amount_cents: delta });
   return "refund recorded";
 }
 
@@ -165,6 +166,12 @@ export async function applyStripeEvent(
       processedAt: null,
       error: null,
     });
+    audit.record({
+      action: "stripe_event.received",
+      entityType: "stripe_event",
+      entityId: stored.id,
+      changes: { stripe_event_id: event.id, type: event.type },
+    });
     let result: string;
     try {
       if (event.type === "checkout.session.completed" || event.type === "payment_intent.succeeded") {
@@ -180,8 +187,9 @@ export async function applyStripeEvent(
       stored.error = err.message;
       result = "refused";
     }
+    // The outcome, in the flush that writes processed_at/error and the invoice's new state.
     audit.record({
-      action: "stripe_event.received",
+      action: "stripe_event.processed",
       entityType: "stripe_event",
       entityId: stored.id,
       changes: { stripe_event_id: event.id, type: event.type, result, error: stored.error },
