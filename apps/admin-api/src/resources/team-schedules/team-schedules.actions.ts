@@ -3,7 +3,7 @@ import type { AdminContext } from "../../kernel/context.ts";
 import { findTeam } from "../teams/teams.queries.ts";
 import { scheduleErrors } from "./team-schedules.errors.ts";
 import { findBlackout, findWorkingHours, listWorkingHours } from "./team-schedules.queries.ts";
-import { findOverlap, hhmm, MAX_INTERVALS_PER_WEEKDAY } from "./team-schedules.rules.ts";
+import { findOverlap, hhmm, MAX_INTERVALS_PER_WEEKDAY, sameTimeZone } from "./team-schedules.rules.ts";
 import type { CreateBlackoutInput, CreateWorkingHoursInput } from "./team-schedules.schemas.ts";
 import { blackoutView, workingHoursView } from "./team-schedules.view.ts";
 
@@ -18,7 +18,7 @@ export async function addWorkingHours(ctx: AdminContext, teamId: string, input: 
     const team = await findTeam(tx, teamId, { lock: true });
     const existing = await listWorkingHours(tx, team.id);
     const zone = existing[0]?.timezone;
-    if (zone !== undefined && zone !== input.timezone) {
+    if (zone !== undefined && !sameTimeZone(zone, input.timezone)) {
       throw scheduleErrors.timezone_mismatch(
         `This team's working hours are in ${zone}; send ${zone} or delete those hours first (a team has one time zone).`,
         { details: { team_timezone: zone } },
@@ -40,7 +40,8 @@ export async function addWorkingHours(ctx: AdminContext, teamId: string, input: 
       weekday: input.weekday,
       startsAtLocal: input.starts_at_local,
       endsAtLocal: input.ends_at_local,
-      timezone: input.timezone,
+      // The team's spelling when it already has one ("europe/paris" joins "Europe/Paris"): one name per team.
+      timezone: zone ?? input.timezone,
     });
     audit.created("team_working_hours", row.id, workingHoursView(row));
     return row;

@@ -42,16 +42,23 @@ export function findOverlap<T extends LocalInterval>(existing: readonly T[], can
 }
 
 /**
- * The canonical IANA name of a time zone ("europe/paris" → "Europe/Paris"), or undefined when it is not one. Only
- * names are accepted: Intl also takes offsets such as "+02:00", which do not follow daylight saving time.
+ * ICU's identity of a time zone (aliases and case folded: "asia/kolkata" and "Asia/Calcutta" are one zone), or
+ * undefined when `name` is not an IANA zone name. Only names are accepted: Intl also takes offsets such as "+02:00",
+ * which do not follow daylight saving time. The identity is for comparing; the name is stored as the client spelled
+ * it, because ICU's identity is sometimes an old alias ("Asia/Calcutta") that clients would not recognise.
  */
-export function canonicalTimeZone(name: string): string | undefined {
+export function timeZoneIdentity(name: string): string | undefined {
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/.test(name)) return undefined;
   try {
     return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+}
+
+/** Whether two zone names name the same zone (both assumed valid). */
+export function sameTimeZone(a: string, b: string): boolean {
+  return a === b || (timeZoneIdentity(a) ?? a) === (timeZoneIdentity(b) ?? b);
 }
 
 /** A blackout (or any instant range) must end after it starts. */

@@ -1,25 +1,28 @@
 import { pageQuery } from "@cleanops/http";
 import { z } from "zod";
 import { id, instant, isoTime, text } from "../../kernel/schemas.ts";
-import { canonicalTimeZone, isForwardInterval, isForwardRange, LOCAL_TIME } from "./team-schedules.rules.ts";
+import { isForwardInterval, isForwardRange, LOCAL_TIME, timeZoneIdentity } from "./team-schedules.rules.ts";
 
 const localTime = () =>
   z.string().regex(LOCAL_TIME, { error: 'a wall-clock time "HH:MM" (24:00 only as an end)' }).meta({ example: "08:30" });
 
-/** An IANA time zone, returned in its canonical spelling. */
+/** An IANA time zone name, as Intl.DateTimeFormat knows them. */
 const timeZone = () =>
   z
     .string()
+    .trim()
     .max(64)
-    .transform((name, ctx) => {
-      const canonical = canonicalTimeZone(name);
-      if (!canonical) {
-        ctx.addIssue({ code: "custom", message: "not an IANA time zone such as Europe/Paris" });
-        return z.NEVER;
-      }
-      return canonical;
-    })
+    .refine((name) => timeZoneIdentity(name) !== undefined, { error: "not an IANA time zone such as Europe/Paris" })
     .meta({ example: "Europe/Paris" });
+
+/**
+ * Zod still runs an object's refinements when a field failed (a bad format, a missing field): the pair is judged
+ * only when both sides parsed, the field's own issue already says what is wrong otherwise.
+ */
+const endsAfter = (start: unknown, end: unknown): boolean =>
+  start instanceof Date && end instanceof Date ? isForwardRange(start, end) : true;
+const endsAfterLocal = (start: unknown, end: unknown): boolean =>
+  typeof start === "string" && typeof end === "string" ? isForwardInterval(start, end) : true;
 
 export const TeamHoursParams = z.object({ id: id(), hours_id: id() });
 export const TeamBlackoutParams = z.object({ id: id(), blackout_id: id() });
@@ -32,7 +35,7 @@ export const CreateWorkingHours = z
     timezone: timeZone(),
   })
   .strict()
-  .refine((b) => isForwardInterval(b.starts_at_local, b.ends_at_local), {
+  .refine((b) => endsAfterLocal(b.starts_at_local, b.ends_at_local), {
     path: ["ends_at_local"],
     error: "must be after starts_at_local; send a shift across midnight as two rows (… → 24:00, then 00:00 → …)",
   });
@@ -44,14 +47,17 @@ export const CreateBlackout = z
     reason: text(500).optional(),
   })
   .strict()
-  .refine((b) => isForwardRange(b.starts_at, b.ends_at), { path: ["ends_at"], error: "must be after starts_at" });
+  .refine((b) => endsAfter(b.starts_at, b.ends_at), {
+    path: ["ends_at"],
+    error: "must be after starts_at",
+  });
 
 export const ListBlackoutsQuery = pageQuery
   .extend({
     from: instant().optional().meta({ description: "Only blackouts still running at or after this instant" }),
     to: instant().optional().meta({ description: "Only blackouts starting before this instant" }),
   })
-  .refine((q) => !q.from || !q.to || isForwardRange(q.from, q.to), { path: ["to"], error: "must be after from" });
+  .refine((q) => endsAfter(q.from, q.to), { path: ["to"], error: "must be after from" });
 
 export const TeamWorkingHours = z
   .object({
