@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 import { as, auditRows, invalidFields, itemsOf, orgRows, staffOrg, type Staff } from "./helpers.ts";
@@ -168,5 +169,40 @@ describe("another org's team", () => {
     const listed = await me.get("/teams?include_inactive=true&limit=100").expect(200);
     expect(itemsOf(listed.body).map((x) => x.id)).not.toContain(theirs.id);
     expect(await orgRows(t.owner, other.owner.org.orgId, ["teams", "team_working_hours", "team_blackouts"])).toEqual(before);
+  });
+});
+
+describe("OpenAPI document", () => {
+  it("lists the team, schedule and worker routes with their named schemas and module error codes", async () => {
+    const res = await request(t.app).get("/openapi.json").expect(200);
+    const doc = res.body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+      info: { description: string };
+    };
+    for (const path of [
+      "/teams",
+      "/teams/{id}",
+      "/teams/{id}/working-hours",
+      "/teams/{id}/working-hours/{hours_id}",
+      "/teams/{id}/blackouts",
+      "/teams/{id}/blackouts/{blackout_id}",
+      "/workers",
+      "/workers/{id}",
+      "/workers/{id}/move",
+      "/workers/{id}/deactivate",
+      "/workers/{id}/reactivate",
+      "/workers/{id}/invitation",
+    ]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(["Team", "TeamDetail", "TeamWorkingHours", "TeamBlackout", "Worker", "WorkerWithInvitation"]),
+    );
+    expect(Object.keys(doc.paths["/teams/{id}/working-hours"]?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(["201", "400", "404", "409"]),
+    );
+    expect(doc.info.description).toContain("`timezone_mismatch` | 409");
+    expect(doc.info.description).toContain("`working_hours_overlap` | 409");
   });
 });
