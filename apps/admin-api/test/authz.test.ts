@@ -7,6 +7,8 @@ import { pino } from "pino";
 import request from "supertest";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
+import { declaredRoutes } from "../src/kernel/mount.ts";
+import { RESOURCES } from "../src/resources/index.ts";
 import { capabilitiesOf, CAPABILITIES, isCapability, mayGrant, PERMISSIONS } from "../src/authz/permissions.ts";
 import { extractRolesTable, renderRolesTable } from "../src/authz/roles-doc.ts";
 import { TEST_KEY_RING } from "./support/test-keys.ts";
@@ -44,8 +46,13 @@ describe("every route declares the capability it needs", () => {
     expect(undeclared(bad)).toEqual(["POST /forgotten (none)", "GET /nested/:id (none)"]);
   });
 
-  it("the route table, as reviewed (a new route shows up here)", () => {
-    expect(listRoutes(app).map(describeRoute)).toEqual([
+  it("the route table, as reviewed (a new route outside the resource declarations shows up here)", () => {
+    const declared = new Set(declaredRoutes(RESOURCES).map((r) => `${r.method.toUpperCase()} ${r.path}`));
+    const docs = ["GET /openapi.json", "GET /docs", "GET /docs/init.js", "GET /docs/assets/{*file}"];
+    const rest = listRoutes(app)
+      .filter((r) => !declared.has(`${r.method} ${r.path}`) && !docs.includes(`${r.method} ${r.path}`))
+      .map(describeRoute);
+    expect(rest).toEqual([
       "GET /healthz public",
       "GET /readyz public",
       "POST /auth/login public",
@@ -66,41 +73,13 @@ describe("every route declares the capability it needs", () => {
       "POST /invitations members.invite",
       "DELETE /invitations/:id members.invite",
       "POST /invitations/accept public",
-      "GET /openapi.json public",
-      "GET /docs public",
-      "GET /docs/init.js public",
-      "GET /docs/assets/{*file} public",
-      "POST /clients clients.write",
-      "GET /clients clients.read",
-      "GET /clients/:id clients.read",
-      "PATCH /clients/:id clients.write",
-      "POST /clients/:id/archive clients.write",
-      "POST /clients/:id/restore clients.write",
-      "POST /teams teams.write",
-      "GET /teams teams.read",
-      "GET /teams/:id teams.read",
-      "PATCH /teams/:id teams.write",
-      "POST /teams/:id/working-hours schedules.write",
-      "GET /teams/:id/working-hours schedules.read",
-      "DELETE /teams/:id/working-hours/:hours_id schedules.write",
-      "POST /teams/:id/blackouts schedules.write",
-      "GET /teams/:id/blackouts schedules.read",
-      "DELETE /teams/:id/blackouts/:blackout_id schedules.write",
-      "POST /workers workers.write",
-      "GET /workers workers.read",
-      "GET /workers/:id workers.read",
-      "PATCH /workers/:id workers.write",
-      "POST /workers/:id/move workers.write",
-      "POST /workers/:id/deactivate workers.write",
-      "POST /workers/:id/reactivate workers.write",
-      "POST /workers/:id/invitation workers.write",
     ]);
   });
 
   it("every guarded route answers 401 token_missing without a token: none is open by accident", async () => {
     const guarded = listRoutes(app).filter((r) => r.access.every((a) => a.kind === "capability"));
     for (const r of guarded) {
-      const path = r.path.replace(":id", "00000000-0000-4000-8000-000000000000");
+      const path = r.path.replace(/:\w+/g, "00000000-0000-4000-8000-000000000000");
       const res = await request(app)[r.method.toLowerCase() as "get" | "post" | "patch" | "delete"](path).send({});
       expect([r.path, res.status, res.body.error?.code]).toEqual([r.path, 401, "token_missing"]);
     }
