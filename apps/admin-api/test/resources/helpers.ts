@@ -29,19 +29,6 @@ export function as(t: TestApp, m: Member) {
   };
 }
 
-/**
- * Every row of `tables` in one org, read as the owner (no RLS): compared before and after another org's attempts, it
- * shows they changed nothing.
- */
-export async function orgRows(owner: pg.Client, orgId: string, tables: readonly string[]): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const table of tables) {
-    // Table names come from the test itself, never from input.
-    out[table] = (await owner.query(`SELECT * FROM ${table} WHERE org_id = $1 ORDER BY id`, [orgId])).rows;
-  }
-  return out;
-}
-
 /** The audit rows of one org with an action, oldest first. */
 export async function auditRows(owner: pg.Client, orgId: string, action: string) {
   const r = await owner.query<{

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { snapshotOrg } from "../support/staff.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { as, auditRows, invalidFields, itemsOf, orgRows, staffOrg, type Staff } from "./helpers.ts";
+import { as, auditRows, invalidFields, itemsOf, staffOrg, type Staff } from "./helpers.ts";
 
 let t: TestApp;
 let org: Staff;
@@ -16,8 +17,6 @@ afterAll(async () => {
 
 type Hours = { id: string; team_id: string; weekday: number; starts_at_local: string; ends_at_local: string; timezone: string };
 type Blackout = { id: string; team_id: string; starts_at: string; ends_at: string; reason: string | null };
-
-const SCHEDULE_TABLES = ["teams", "team_working_hours", "team_blackouts"] as const;
 
 async function newTeam(s: Staff): Promise<string> {
   const res = await as(t, s.dispatcher)
@@ -280,7 +279,7 @@ describe("another org's team and rows", () => {
         .expect(201)
     ).body as Blackout;
     const myTeam = await newTeam(org);
-    const before = await orgRows(t.owner, other.owner.org.orgId, SCHEDULE_TABLES);
+    const before = await snapshotOrg(t, other.owner.org.orgId);
 
     const me = as(t, org.owner);
     const attempts = [
@@ -297,6 +296,6 @@ describe("another org's team and rows", () => {
       expect(res.status, `attempt ${i}`).toBe(404);
       expect(res.body.error.code).toBe("not_found");
     }
-    expect(await orgRows(t.owner, other.owner.org.orgId, SCHEDULE_TABLES)).toEqual(before);
+    expect(await snapshotOrg(t, other.owner.org.orgId)).toEqual(before);
   });
 });

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { snapshotOrg } from "../support/staff.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { as, auditRows, invalidFields, itemsOf, orgRows, staffOrg, type Staff } from "./helpers.ts";
+import { as, auditRows, invalidFields, itemsOf, staffOrg, type Staff } from "./helpers.ts";
 
 let t: TestApp;
 let org: Staff;
@@ -160,7 +161,7 @@ describe("another org's team", () => {
   it("answers 404 not_found on every route with its id and stays unchanged", async () => {
     const other = await staffOrg(t);
     const theirs = await newTeam(other, { name: "Theirs" });
-    const before = await orgRows(t.owner, other.owner.org.orgId, ["teams", "team_working_hours", "team_blackouts"]);
+    const before = await snapshotOrg(t, other.owner.org.orgId);
     const me = as(t, org.owner);
     for (const res of [await me.get(`/teams/${theirs.id}`), await me.patch(`/teams/${theirs.id}`, { name: "Mine now", active: false })]) {
       expect(res.status).toBe(404);
@@ -168,7 +169,7 @@ describe("another org's team", () => {
     }
     const listed = await me.get("/teams?include_inactive=true&limit=100").expect(200);
     expect(itemsOf(listed.body).map((x) => x.id)).not.toContain(theirs.id);
-    expect(await orgRows(t.owner, other.owner.org.orgId, ["teams", "team_working_hours", "team_blackouts"])).toEqual(before);
+    expect(await snapshotOrg(t, other.owner.org.orgId)).toEqual(before);
   });
 });
 

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { snapshotOrg } from "../support/staff.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { as, auditRows, invalidFields, itemsOf, orgRows, staffOrg, type Staff } from "./helpers.ts";
+import { as, auditRows, invalidFields, itemsOf, staffOrg, type Staff } from "./helpers.ts";
 
 let t: TestApp;
 let org: Staff;
@@ -287,7 +288,7 @@ describe("another org's ids", () => {
     const theirTeam = await newTeam(other);
     const theirs = await newWorker(other, theirTeam);
     const mine = await newWorker(org, teamA);
-    const before = await orgRows(t.owner, other.owner.org.orgId, ["workers", "teams"]);
+    const before = await snapshotOrg(t, other.owner.org.orgId);
     const myBefore = await dbWorker(mine.id);
 
     const me = as(t, org.owner);
@@ -307,7 +308,7 @@ describe("another org's ids", () => {
     }
     const listed = await me.get(`/workers?team_id=${theirTeam}`).expect(200);
     expect(itemsOf(listed.body)).toEqual([]);
-    expect(await orgRows(t.owner, other.owner.org.orgId, ["workers", "teams"])).toEqual(before);
+    expect(await snapshotOrg(t, other.owner.org.orgId)).toEqual(before);
     expect(await dbWorker(mine.id)).toEqual(myBefore);
   });
 });
