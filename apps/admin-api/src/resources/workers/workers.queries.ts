@@ -5,12 +5,9 @@ import type { ListWorkersInput } from "./workers.schemas.ts";
 
 const { Worker } = entities;
 
-/**
- * A worker of the org, or 404 (another org's id answers exactly like a missing one). Its team is loaded with it: an
- * unloaded team reference in the unit of work makes the tenant guard refuse the flush of any change to the worker.
- */
+/** A worker of the org, or 404 (another org's id answers exactly like a missing one). */
 export async function findWorker(em: EntityManager, id: string): Promise<IWorker> {
-  const worker = await em.findOne(Worker, { id }, { populate: ["team"] });
+  const worker = await em.findOne(Worker, { id });
   if (!worker) throw notFound("No such worker.");
   return worker;
 }
