@@ -62,6 +62,18 @@ describe("POST /teams", () => {
     await newTeam(other, { name: "Dup crew" });
   });
 
+  it("two requests racing for one name: one 201, the other the same clear 409 (from the unique key)", async () => {
+    const name = `Race ${randomUUID().slice(0, 8)}`;
+    const results = await Promise.all([1, 2, 3].map(() => as(t, org.dispatcher).post("/teams", { name })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) {
+      expect(r.body.error).toMatchObject({
+        code: "already_exists",
+        message: `A team named "${name}" already exists in this organization.`,
+      });
+    }
+  });
+
   it("finance is refused (403), dispatcher and admin allowed", async () => {
     await as(t, org.finance).post("/teams", { name: "Finance crew" }).expect(403);
     await as(t, org.finance).get("/teams").expect(403);

@@ -147,6 +147,18 @@ describe("POST /workers", () => {
     await newWorker(other, await newTeam(other), { email: first.email });
   });
 
+  it("two requests racing for one email: one 201, the others the same clear 409", async () => {
+    const email = uniqueEmail();
+    const results = await Promise.all([1, 2, 3].map(() => as(t, org.dispatcher).post("/workers", { name: "Race", email, team_id: teamA })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) {
+      expect(r.body.error).toMatchObject({
+        code: "already_exists",
+        message: "A worker with this email already exists in this organization.",
+      });
+    }
+  });
+
   it("an unknown team is 404 not_found", async () => {
     const res = await as(t, org.dispatcher).post("/workers", { name: "Eve", email: uniqueEmail(), team_id: randomUUID() }).expect(404);
     expect(res.body.error.code).toBe("not_found");

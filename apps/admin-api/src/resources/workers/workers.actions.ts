@@ -1,9 +1,11 @@
 import { generateOpaqueToken, hashPassword, hashToken } from "@cleanops/auth";
 import { entities, type IWorker } from "@cleanops/db";
-import { AppError, conflict } from "@cleanops/http";
+import { conflict } from "@cleanops/http";
 import { ref } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { AdminContext } from "../../kernel/context.ts";
+import { isUniqueViolation } from "../../kernel/unique-violation.ts";
+import { WORKER_EMAIL_KEY, workerEmailTaken } from "./workers.errors.ts";
 import { findTeam } from "../teams/teams.queries.ts";
 import { findWorker, findWorkerByEmail } from "./workers.queries.ts";
 import { deactivationChangesSomething, invitationExpiry } from "./workers.rules.ts";
@@ -24,14 +26,16 @@ function newInvitation(now: Date): IssuedInvitation & { hash: string } {
 
 /**
  * Emails are unique within an org (the `(org_id, email)` key). Checked first so the 409 says which field; the key
- * still decides a race between two requests, answering the kernel's generic `already_exists`.
+ * still decides a race between two requests, answered the same way (`emailRace`).
  */
 async function assertEmailFree(tx: EntityManager, email: string, exceptId?: string): Promise<void> {
   const other = await findWorkerByEmail(tx, email);
-  if (other && other.id !== exceptId) {
-    throw new AppError("already_exists", "A worker with this email already exists in this organization.", { details: { field: "email" } });
-  }
+  if (other && other.id !== exceptId) throw workerEmailTaken();
 }
+
+const emailRace = (err: unknown): never => {
+  throw isUniqueViolation(err, WORKER_EMAIL_KEY) ? workerEmailTaken() : err;
+};
 
 /**
  * Creates a worker in a team of the org. With a password the worker can sign in to worker-portal at once; without
@@ -41,39 +45,43 @@ export async function createWorker(ctx: AdminContext, input: CreateWorkerInput):
   // argon2 takes a while: hash before the transaction opens, so no row lock waits on it.
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
   const invitation = passwordHash === null ? newInvitation(ctx.now) : null;
-  return ctx.mutate(async (tx, audit) => {
-    const team = await findTeam(tx, input.team_id);
-    await assertEmailFree(tx, input.email);
-    const worker = tx.create(Worker, {
-      team,
-      name: input.name,
-      email: input.email,
-      phone: input.phone ?? null,
-      passwordHash,
-      active: true,
-      inviteTokenHash: invitation?.hash ?? null,
-      inviteExpiresAt: invitation?.expiresAt ?? null,
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-    });
-    audit.created("worker", worker.id, workerView(worker, ctx.now));
-    return { worker, invitation: invitation && { token: invitation.token, expiresAt: invitation.expiresAt } };
-  });
+  return ctx
+    .mutate(async (tx, audit) => {
+      const team = await findTeam(tx, input.team_id);
+      await assertEmailFree(tx, input.email);
+      const worker = tx.create(Worker, {
+        team,
+        name: input.name,
+        email: input.email,
+        phone: input.phone ?? null,
+        passwordHash,
+        active: true,
+        inviteTokenHash: invitation?.hash ?? null,
+        inviteExpiresAt: invitation?.expiresAt ?? null,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      });
+      audit.created("worker", worker.id, workerView(worker, ctx.now));
+      return { worker, invitation: invitation && { token: invitation.token, expiresAt: invitation.expiresAt } };
+    })
+    .catch(emailRace);
 }
 
 export async function updateWorker(ctx: AdminContext, id: string, input: UpdateWorkerInput): Promise<IWorker> {
-  return ctx.mutate(async (tx, audit) => {
-    const worker = await findWorker(tx, id);
-    if (input.email !== undefined && input.email !== worker.email) await assertEmailFree(tx, input.email, worker.id);
-    const before = workerView(worker, ctx.now);
-    tx.assign(worker, {
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.email !== undefined ? { email: input.email } : {}),
-      ...(input.phone !== undefined ? { phone: input.phone } : {}),
-    });
-    audit.updated("worker", worker.id, before, workerView(worker, ctx.now));
-    return worker;
-  });
+  return ctx
+    .mutate(async (tx, audit) => {
+      const worker = await findWorker(tx, id);
+      if (input.email !== undefined && input.email !== worker.email) await assertEmailFree(tx, input.email, worker.id);
+      const before = workerView(worker, ctx.now);
+      tx.assign(worker, {
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.email !== undefined ? { email: input.email } : {}),
+        ...(input.phone !== undefined ? { phone: input.phone } : {}),
+      });
+      audit.updated("worker", worker.id, before, workerView(worker, ctx.now));
+      return worker;
+    })
+    .catch(emailRace);
 }
 
 /** Moves a worker to another team of the org (the team is loaded first: another org's id is a 404). */
