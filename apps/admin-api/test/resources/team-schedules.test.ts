@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snapshotOrg } from "../support/staff.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { as, auditRows, invalidFields, itemsOf, staffOrg, type Staff } from "./helpers.ts";
+import { as, auditRows, invalidFields, itemsOf, staffOrg, type Staff } from "./staff-requests.ts";
 
 let t: TestApp;
 let org: Staff;
