@@ -37,7 +37,10 @@ export function invoiceRouter(options: InvoiceRouterOptions): Router {
       res.json(opened.view);
       return;
     }
-    const notice = req.query.paid === "1" ? "Thank you! Your payment is being processed." : undefined;
+    // Back from checkout: the webhook may not have arrived yet (Stripe delivers it on its own schedule).
+    const paidNotice =
+      opened.view.balance_cents <= 0 ? "Thank you! Your payment was received." : "Thank you! Your payment is being processed.";
+    const notice = req.query.paid === "1" ? paidNotice : undefined;
     res.type("html").send(invoicePage(opened.view, { basePath: `/i/${token(req)}`, ...(notice ? { notice } : {}) }));
   });
 
