@@ -198,6 +198,45 @@ describe("POST /webhooks/stripe", () => {
   });
 });
 
+describe("charge.dispute.*", () => {
+  const dispute = (id: string, status: string, pi: string, amount = 6000) => ({
+    id,
+    object: "event",
+    type: status === "needs_response" ? "charge.dispute.created" : "charge.dispute.closed",
+    created: 1_764_001_000,
+    data: {
+      object: { id: "dp_1", object: "dispute", amount, currency: "eur", status, reason: "fraudulent", payment_intent: pi, metadata: {} },
+    },
+  });
+
+  it("waits (409, unrecorded) for the payment it disputes, then opens once and a lost close appends chargeback + write-off", async () => {
+    const inv = await invoice();
+    const early = await deliver(dispute("evt_dp_early", "needs_response", "pi_disputed"));
+    expect(early.status).toBe(409);
+    expect(await countReceipts("evt_dp_early")).toBe(0);
+    expect((await deliver(checkoutCompleted("evt_dp_pay", inv, { amount: 10000, paymentIntent: "pi_disputed" }))).status).toBe(200);
+    // Out of order: the close arrives before the (redelivered) open.
+    expect((await deliver(dispute("evt_dp_closed", "lost", "pi_disputed"))).status).toBe(200);
+    expect((await deliver(dispute("evt_dp_early", "needs_response", "pi_disputed"))).status).toBe(200);
+    const rows = await t.owner.query<{ status: string; amount_cents: number; provider_dispute_id: string }>(
+      `SELECT status, amount_cents, provider_dispute_id FROM disputes WHERE invoice_id = $1`,
+      [inv.invoiceId],
+    );
+    expect(rows.rows).toEqual([{ status: "lost", amount_cents: 6000, provider_dispute_id: "dp_1" }]);
+    const ledger = await t.owner.query<{ kind: string; amount_cents: number }>(
+      `SELECT kind, amount_cents FROM financial_adjustment_events WHERE invoice_id = $1 ORDER BY kind`,
+      [inv.invoiceId],
+    );
+    expect(ledger.rows).toEqual([
+      { kind: "chargeback", amount_cents: 6000 },
+      { kind: "write_off", amount_cents: 6000 },
+    ]);
+    // 100.00 received − 60.00 charged back = 40.00 held; 170.00 − 60.00 written off = 110.00 owed → 70.00 left.
+    const json = await request(t.app).get(`/i/${inv.token}`).set("Accept", "application/json");
+    expect(json.body).toMatchObject({ status: "partially_paid", amount_paid_cents: 4000, balance_cents: 7000 });
+  });
+});
+
 describe("local provider, end to end over HTTP", () => {
   it("declines 4000 0000 0000 0002, then pays with 4242 4242 4242 4242 through the signed webhook", async () => {
     const inv = await invoice();

@@ -1,10 +1,11 @@
-import { derivedStatus, limitFor } from "@cleanops/billing";
+import { derivedStatus, invoiceBalance, limitFor, type AdjustmentKind } from "@cleanops/billing";
 import { entities, mutate, orgEntityManager, type Audit, type IInvoice } from "@cleanops/db";
+import { conflict } from "@cleanops/http";
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { balanceOf, ledgerOf } from "../invoices/ledger.ts";
 
-const { FinancialAdjustmentEvent, Invoice, InvoicePayment, Organization, StripeEvent } = entities;
+const { Dispute, FinancialAdjustmentEvent, Invoice, InvoicePayment, Organization, StripeEvent } = entities;
 
 /** The parts of a verified Stripe event this app reads; everything else is kept verbatim in `stripe_events.payload`. */
 export type VerifiedEvent = { id: string; type: string; created: number; data: { object: unknown } };
@@ -25,6 +26,21 @@ function target(object: Obj): { orgId: string; invoiceId: string } | null {
   return orgId && invoiceId && UUID.test(orgId) && UUID.test(invoiceId)
     ? { orgId: orgId.toLowerCase(), invoiceId: invoiceId.toLowerCase() }
     : null;
+}
+
+/**
+ * A dispute event carries no metadata: its org is the one whose verified payment event named the same PaymentIntent
+ * (a Stripe id only ever learnt from a signed event). The invoice is then found inside that org, by the payment.
+ */
+async function disputeTarget(orm: MikroORM, pi: string | null): Promise<{ orgId: string; invoiceId: string } | null> {
+  if (!pi) return null;
+  const rows = await orm.em
+    .fork()
+    .execute<{ org_id: string }[]>(`SELECT org_id FROM stripe_event_receipts WHERE payment_intent_id = ? AND org_id IS NOT NULL LIMIT 1`, [
+      pi,
+    ]);
+  const orgId = rows[0]?.org_id;
+  return orgId ? { orgId, invoiceId: "" } : null;
 }
 
 /** Why an event moved no money: recorded on the org's copy of the event (`stripe_events.error`). */
@@ -122,8 +138,90 @@ async function applyRefund(tx: EntityManager, audit: Audit, t: { invoiceId: stri
   return "refund recorded";
 }
 
+/**
+ * charge.dispute.*: the card network's dispute of one of our payments, found by its PaymentIntent. The first event
+ * of a dispute (whichever arrives first) opens the row; a closing status resolves it as admin-api's disputes do
+ * (@cleanops/billing's ledger model): `won` moves nothing, `lost` appends a chargeback (the money went back) and a
+ * write-off (the office gives up on it) of the disputed amount. Later or older events of a closed dispute do nothing.
+ */
+async function applyDispute(tx: EntityManager, audit: Audit, o: Obj, now: Date): Promise<string> {
+  const disputeId = str(o, "id");
+  const pi = str(o, "payment_intent");
+  const amount = int(o, "amount");
+  const currency = str(o, "currency")?.toUpperCase();
+  const status = str(o, "status") ?? "";
+  if (!disputeId || !pi || amount === null || amount <= 0 || !currency)
+    throw new Refused("malformed: dispute id, payment_intent, amount or currency missing");
+  const payment = await tx.findOne(InvoicePayment, { providerPaymentId: pi });
+  if (!payment) throw new Refused("unknown_payment: no payment of this org has that PaymentIntent");
+  const invoice = await lockInvoice(tx, payment.invoice.id);
+  if (currency !== invoice.currency) throw new Refused(`currency_mismatch: ${currency} disputed, invoice in ${invoice.currency}`);
+  if (amount > payment.amountCents) throw new Refused(`amount_above_payment: ${amount} disputed, ${payment.amountCents} paid`);
+  let dispute = await tx.findOne(Dispute, { providerDisputeId: disputeId });
+  let result = "dispute unchanged";
+  if (!dispute) {
+    dispute = tx.create(Dispute, {
+      invoice,
+      payment,
+      reason: `Card dispute: ${str(o, "reason") ?? "unknown reason"}`,
+      status: "open",
+      amountCents: amount,
+      currency,
+      openedAt: now,
+      resolvedAt: null,
+      providerDisputeId: disputeId,
+      createdAt: now,
+      updatedAt: now,
+    });
+    audit.created("dispute", dispute.id, {
+      invoice_id: invoice.id,
+      payment_id: payment.id,
+      amount_cents: amount,
+      provider_dispute_id: disputeId,
+    });
+    result = "dispute opened";
+  }
+  const outcome = status === "won" || status === "warning_closed" ? "won" : status === "lost" ? "lost" : null;
+  if (outcome === null || dispute.status !== "open") return result;
+  if (outcome === "lost") {
+    const ledger = await ledgerOf(tx, invoice.id);
+    for (const kind of ["chargeback", "write_off"] as const satisfies readonly AdjustmentKind[]) {
+      const limit = limitFor(kind, invoiceBalance({ totalCents: invoice.totalCents, ...ledger }));
+      if (dispute.amountCents > limit) throw new Refused(`amount_above_limit: ${kind} of ${dispute.amountCents}, limit ${limit}`);
+      const row = tx.create(FinancialAdjustmentEvent, {
+        invoice,
+        dispute,
+        kind,
+        amountCents: dispute.amountCents,
+        currency,
+        actorUserId: null,
+        note: `stripe dispute ${disputeId} lost`,
+      });
+      audit.created("financial_adjustment_event", row.id, { invoice_id: invoice.id, kind, amount_cents: row.amountCents });
+      ledger.adjustments.push({ kind, amountCents: dispute.amountCents });
+    }
+  }
+  dispute.status = outcome;
+  dispute.resolvedAt = now;
+  dispute.updatedAt = now;
+  audit.record({ action: `dispute.${outcome}`, entityType: "dispute", entityId: dispute.id, changes: { provider_dispute_id: disputeId } });
+  await tx.flush();
+  await settle(tx, invoice, now);
+  return `dispute ${outcome}`;
+}
+
+/** The PaymentIntent an event is about, kept on its receipt so later dispute events find the org. */
+function paymentIntentOf(o: Obj): string | null {
+  return o.object === "payment_intent" ? str(o, "id") : str(o, "payment_intent");
+}
+
 /** The types whose effects are implemented here; any other verified event is acknowledged and stored as is. */
-export const HANDLED_EVENT_TYPES = ["checkout.session.completed", "payment_intent.succeeded", "charge.refunded"] as const;
+export const HANDLED_EVENT_TYPES = [
+  "checkout.session.completed",
+  "payment_intent.succeeded",
+  "charge.refunded",
+  "charge.dispute.*",
+] as const;
 
 /**
  * Applies one verified event exactly once. In one transaction, scoped to the org named by the event's metadata:
@@ -139,8 +237,14 @@ export async function applyStripeEvent(
   requestId: string | null,
 ): Promise<EventOutcome> {
   const object = isObj(event.data.object) ? event.data.object : {};
-  const t = target(object);
+  const pi = paymentIntentOf(object);
+  const isDispute = event.type.startsWith("charge.dispute.");
+  const t = isDispute ? await disputeTarget(orm, pi) : target(object);
   const org = t ? await orm.em.fork().findOne(Organization, { orgId: t.orgId }) : null;
+  if (isDispute && !org) {
+    // Its payment's event has not arrived yet (or it is not ours): not acknowledged, so Stripe delivers it again later.
+    throw conflict("The payment this dispute is about is not recorded yet.");
+  }
   if (!t || !org) {
     // No org to file it under (a foreign checkout, a test ping): only the receipt, so redeliveries stay no-ops.
     const rows = await orm.em
@@ -154,8 +258,8 @@ export async function applyStripeEvent(
   const at = clock();
   return mutate(orgEntityManager(orm, t.orgId), { userId: null, ip: null, requestId }, async (tx, audit) => {
     const fresh = await tx.execute<{ stripe_event_id: string }[]>(
-      `INSERT INTO stripe_event_receipts (stripe_event_id, org_id) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING stripe_event_id`,
-      [event.id, t.orgId],
+      `INSERT INTO stripe_event_receipts (stripe_event_id, org_id, payment_intent_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING stripe_event_id`,
+      [event.id, t.orgId, pi],
     );
     if (fresh.length === 0) return "duplicate";
     const stored = tx.create(StripeEvent, {
@@ -176,6 +280,8 @@ export async function applyStripeEvent(
     try {
       if (event.type === "checkout.session.completed" || event.type === "payment_intent.succeeded") {
         result = await applyPayment(tx, audit, t, event.type, object, at);
+      } else if (isDispute) {
+        result = await applyDispute(tx, audit, object, at);
       } else if (event.type === "charge.refunded") {
         result = await applyRefund(tx, audit, t, object, at);
       } else {
