@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../src/index.ts";
+import { LEGACY_ARGON2_HASH, LEGACY_ARGON2_PASSWORD } from "./fixtures/legacy-argon2-hash.ts";
 
 describe("passwords", () => {
   it("hashes with argon2id and the OWASP parameters, salted per hash", async () => {
@@ -13,6 +14,11 @@ describe("passwords", () => {
     const hash = await hashPassword("correct horse battery");
     expect(await verifyPassword(hash, "correct horse battery")).toBe(true);
     expect(await verifyPassword(hash, "correct horse battery!")).toBe(false);
+  });
+
+  it("verifies a hash stored by the former argon2 package, and refuses a wrong password against it", async () => {
+    expect(await verifyPassword(LEGACY_ARGON2_HASH, LEGACY_ARGON2_PASSWORD)).toBe(true);
+    expect(await verifyPassword(LEGACY_ARGON2_HASH, `${LEGACY_ARGON2_PASSWORD}!`)).toBe(false);
   });
 
   it("answers false for a missing or malformed hash without throwing", async () => {
