@@ -1,10 +1,6 @@
+import { APP_ROLE, PLATFORM_ROLE } from "../tenancy/database-roles.ts";
 import { sqlMigration } from "./sql-migration.ts";
 import { APPEND_ONLY_TABLES, TENANT_TABLES } from "./tenant-tables.ts";
-
-/** The role the three apps log in as: no ownership, no BYPASSRLS, only the grants below. */
-export const APP_ROLE = "cleanops_app";
-/** Members see every org through the `platform_all` policies: the migrating owner, hence migrations and the CLI. */
-export const PLATFORM_ROLE = "cleanops_platform";
 
 const CURRENT_ORG = "nullif(current_setting('app.current_org', true), '')::uuid";
 const appendOnly = new Set<string>(APPEND_ONLY_TABLES);

@@ -2,7 +2,7 @@ import { Migration } from "@mikro-orm/migrations";
 import { guardDataLoss } from "./data-loss.ts";
 import type { MigrationContext } from "./migration-context.ts";
 import type { SqlMigrationClass } from "./sql-migration.ts";
-import { APP_ROLE } from "./0037-row-level-security.ts";
+import { APP_ROLE } from "../tenancy/database-roles.ts";
 
 /**
  * What staff authentication keeps: refresh tokens (hashed, rotated, grouped in families so reuse revokes a whole
