@@ -60,9 +60,10 @@ function listeningUrl(line: string): string | undefined {
 
 /**
  * Waits for the first JSON log line on stdout that has a `url` field (the "listening" line) and returns it. Driven by
- * the process's output and exit, not by polling; `timeoutMs` only bounds a server that never says it listens.
+ * the process's output and exit, not by polling; `timeoutMs` only bounds a server that never says it listens, and is
+ * generous because a loaded 2-core machine has taken over 20 s to start one (a crash is reported at once anyway).
  */
-export async function waitForListeningUrl(proc: ServerProcess, timeoutMs = 20_000): Promise<string> {
+export async function waitForListeningUrl(proc: ServerProcess, timeoutMs = 45_000): Promise<string> {
   const seen = proc
     .stdoutLines()
     .map(listeningUrl)
