@@ -53,8 +53,11 @@ describe("one migrator at a time", () => {
       const [ra, rb] = await Promise.all([a.exited, b.exited]);
       expect([ra.code, rb.code], `${ra.stderr}\n${rb.stderr}`).toEqual([0, 0]);
       const summaries = [ra.stdout, rb.stdout].map((out) => out.split("\n")[1]).sort();
-      // One applied the six pending migrations; the other, let in after it, found nothing left to do.
-      expect(summaries).toEqual(["Applied 6 migration(s):", "Nothing to migrate: the database is at the requested version."]);
+      // One applied every pending migration; the other, let in after it, found nothing left to do.
+      expect(summaries).toEqual([
+        `Applied ${MIGRATION_NAMES.length - 33} migration(s):`,
+        "Nothing to migrate: the database is at the requested version.",
+      ]);
     } finally {
       if (!released) await holder.release();
     }
