@@ -11,7 +11,8 @@ const appendOnly = new Set<string>(APPEND_ONLY_TABLES);
 const writable = TENANT_TABLES.map((t) => t.name).filter((t) => !appendOnly.has(t));
 
 // Roles are cluster-wide (shared by every database of the server), so they are created once and never dropped here.
-const createRoles = `DO $$
+// Exported for db:restore, which needs the same roles before the dump's GRANTs can be replayed.
+export const createRoles = `DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
     CREATE ROLE ${APP_ROLE} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
