@@ -9,8 +9,11 @@ export {
   PlatformInputError,
   ROLES,
   addMembership,
+  createInvoiceSequence,
   createOrganization,
   createUser,
+  emSqlRunner,
+  pgSqlRunner,
   findOrganization,
   normalizeEmail,
   parseRole,
@@ -19,6 +22,7 @@ export {
   type Membership,
   type Organization,
   type Role,
+  type SqlRunner,
   type User,
 } from "./platform/platform-admin.ts";
 export { acquireDatabase, describeConnectionError, ensureDatabase, type DatabaseHandle } from "./postgres/server.ts";
