@@ -17,7 +17,6 @@ export {
   findOrganization,
   normalizeEmail,
   parseRole,
-  slugify,
   withTransaction,
   type Membership,
   type Organization,
@@ -25,6 +24,7 @@ export {
   type SqlRunner,
   type User,
 } from "./platform/platform-admin.ts";
+export { SLUG_PATTERN, SLUG_RULE, slugify, slugSchema } from "./platform/account-rules.ts";
 export { acquireDatabase, describeConnectionError, ensureDatabase, type DatabaseHandle } from "./postgres/server.ts";
 export { startEmbeddedPostgres, type EmbeddedServer } from "./postgres/embedded.ts";
 export { LEGACY_HEAD } from "./migrations/registry.ts";

@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type pg from "pg";
 import { z } from "zod";
+import { SLUG_PATTERN, SLUG_RULE, slugify } from "./account-rules.ts";
 
 /**
  * PLATFORM ESCAPE HATCH: operations above any single org (creating orgs, users, memberships), used by the operator
@@ -21,20 +22,6 @@ export class PlatformInputError extends Error {
 
 // Any 8-4-4-4-12 hex id: the Default org's fixed id is not an RFC 9562 version-4 UUID.
 const uuid = z.guid();
-const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
-export function slugify(name: string): string {
-  const slug = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 63)
-    .replace(/-+$/, "");
-  return slug || "org";
-}
-
 export type Organization = { orgId: string; name: string; slug: string; status: string; createdAt: Date };
 export type User = { id: string; email: string; name: string | null; createdAt: Date };
 export type Membership = { id: string; orgId: string; userId: string; role: Role; revokedAt: Date | null };
@@ -103,8 +90,8 @@ export async function createOrganization(
     throw new PlatformInputError("invalid_input", `Invalid organization id "${input.id}": not a UUID`);
   }
   const slug = input.slug ?? slugify(name);
-  if (!SLUG.test(slug)) {
-    throw new PlatformInputError("invalid_input", `Invalid slug "${slug}": use 1-63 lowercase letters, digits and dashes`);
+  if (!SLUG_PATTERN.test(slug)) {
+    throw new PlatformInputError("invalid_input", `Invalid slug "${slug}": use ${SLUG_RULE}`);
   }
   const [clash] = await run<{ org_id: string; slug: string }>(
     `SELECT org_id, slug FROM organizations WHERE slug = $1 OR org_id = $2::uuid`,
