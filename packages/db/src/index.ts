@@ -24,7 +24,16 @@ export {
   type SqlRunner,
   type User,
 } from "./platform/platform-admin.ts";
-export { SLUG_PATTERN, SLUG_RULE, slugify, slugSchema } from "./platform/account-rules.ts";
+export {
+  MAX_PASSWORD_LENGTH,
+  NEW_PASSWORD_RULE,
+  newPasswordProblem,
+  newPasswordSchema,
+  SLUG_PATTERN,
+  SLUG_RULE,
+  slugify,
+  slugSchema,
+} from "./platform/account-rules.ts";
 export { acquireDatabase, describeConnectionError, ensureDatabase, type DatabaseHandle } from "./postgres/server.ts";
 export { startEmbeddedPostgres, type EmbeddedServer } from "./postgres/embedded.ts";
 export { LEGACY_HEAD } from "./migrations/registry.ts";

@@ -1,6 +1,7 @@
+import { MIN_PASSWORD_LENGTH } from "@cleanops/auth";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLUG_PATTERN, slugify, slugSchema } from "../src/platform/account-rules.ts";
+import { NEW_PASSWORD_RULE, newPasswordProblem, SLUG_PATTERN, slugify, slugSchema } from "../src/platform/account-rules.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
 
 const SLUGS = ["bright-homes", "a", "0-9", "a".repeat(63), "a".repeat(64), "-lead", "Upper", "with space", "ünï", ""];
@@ -32,5 +33,13 @@ describe("the slug rule", () => {
   it("slugify always gives a valid slug", () => {
     for (const name of ["Bright Homes", "Ménage & Fils", "---", "x".repeat(100) + " y"]) expect(slugify(name)).toMatch(SLUG_PATTERN);
     expect(slugify("Ménage & Fils")).toBe("menage-fils");
+  });
+});
+
+describe("the new-password rule", () => {
+  it(`needs at least ${MIN_PASSWORD_LENGTH} characters, and says so in one sentence`, () => {
+    expect(newPasswordProblem("a".repeat(MIN_PASSWORD_LENGTH - 1))).toBe(NEW_PASSWORD_RULE);
+    expect(newPasswordProblem("a".repeat(MIN_PASSWORD_LENGTH))).toBeUndefined();
+    expect(newPasswordProblem("a".repeat(2000))).toBeDefined();
   });
 });

@@ -1,8 +1,9 @@
+import { MIN_PASSWORD_LENGTH } from "@cleanops/auth";
 import { z } from "zod";
 
 /**
- * The rules an operator (CLI) and a visitor (admin-api sign-up) are held to when they name an org: one definition
- * here, imported by both, so the two doors cannot drift apart.
+ * The rules an operator (CLI) and a visitor (admin-api sign-up, invitations) are held to when they name an org or set
+ * a password: one definition here, imported by both, so the two doors cannot drift apart.
  */
 
 /** An org's slug: what `organizations.slug`'s CHECK constraint enforces (the entity declares it from this pattern). */
@@ -21,4 +22,15 @@ export function slugify(name: string): string {
     .slice(0, 63)
     .replace(/-+$/, "");
   return slug || "org";
+}
+
+/** The longest password accepted at all, so argon2 is never fed megabytes. */
+export const MAX_PASSWORD_LENGTH = 1024;
+export const NEW_PASSWORD_RULE = `A new account's password needs at least ${MIN_PASSWORD_LENGTH} characters`;
+/** A password being set (not one being checked at sign-in, which any length up to the maximum may be). */
+export const newPasswordSchema = z.string().min(MIN_PASSWORD_LENGTH, { error: NEW_PASSWORD_RULE }).max(MAX_PASSWORD_LENGTH);
+
+/** Why a new password is refused, or undefined when it is acceptable. */
+export function newPasswordProblem(password: string): string | undefined {
+  return newPasswordSchema.safeParse(password).error?.issues[0]?.message;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { hashPassword, MIN_PASSWORD_LENGTH } from "@cleanops/auth";
-import { createOrganization, emSqlRunner, entities, PlatformInputError, slugify, withOrg } from "@cleanops/db";
+import { hashPassword } from "@cleanops/auth";
+import { createOrganization, emSqlRunner, entities, newPasswordProblem, PlatformInputError, slugify, withOrg } from "@cleanops/db";
 import { conflict, validationFailed } from "@cleanops/http";
 import { UniqueConstraintViolationException } from "@mikro-orm/postgresql";
 import { recordAudit } from "../../audit/audit-log.ts";
@@ -38,9 +38,9 @@ export async function signUp(services: AdminServices, input: SignUpInput, meta: 
   const slug = input.organization.slug ?? slugify(input.organization.name);
   const existing = await platformEm(services.orm).findOne(User, { email });
   const user = existing ? await verifyCredentials(services, { email, password: input.owner.password }, meta) : undefined;
-  if (!user && input.owner.password.length < MIN_PASSWORD_LENGTH) {
-    const message = `A new account's password needs at least ${MIN_PASSWORD_LENGTH} characters`;
-    throw validationFailed(undefined, { details: { issues: [{ path: ["owner", "password"], code: "too_small", message }] } });
+  const problem = user ? undefined : newPasswordProblem(input.owner.password);
+  if (problem) {
+    throw validationFailed(undefined, { details: { issues: [{ path: ["owner", "password"], code: "too_small", message: problem }] } });
   }
   const passwordHash = user ? undefined : await hashPassword(input.owner.password);
   const orgId = randomUUID();
