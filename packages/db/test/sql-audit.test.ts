@@ -40,6 +40,8 @@ describe("SQL audit", () => {
     ["a schema-qualified table", `select * from "public"."invoices"`],
     ["a write by id that joins another table", `update bookings b set status = 'x' from teams t where b.id = t.id`],
     ["unparseable SQL", `select * from bookings where`],
+    ["a statement form the audit does not model (MERGE)", `merge into bookings b using teams t on t.org_id = $1 when matched then delete`],
+    ["a TRUNCATE", `truncate bookings`],
   ])("reports %s", async (_label, sql) => {
     expect(await findingsOf(sql)).toHaveLength(1);
   });

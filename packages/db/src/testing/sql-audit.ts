@@ -39,7 +39,7 @@ const text = (node: Node, key: string): string | undefined => (typeof node[key] 
 type Reference = { table: string | undefined; name: string; tenant: boolean; scoped: boolean; exempt: boolean };
 
 /** One SELECT/INSERT/UPDATE/DELETE: the names in its FROM (and target), and the query levels around it. */
-type Level = { refs: Reference[]; outer: Level | undefined; ctes: ReadonlySet<string> };
+type Level = { refs: Reference[]; outer: Level | undefined; ctes: ReadonlySet<string>; seen: Set<Node> };
 
 const STATEMENTS = ["SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt"] as const;
 
@@ -124,6 +124,7 @@ function collectFrom(item: Node, level: Level, conditions: Node[]): void {
     const alias = child(range, "alias");
     const cte = schema === undefined && level.ctes.has(table);
     const tenant = !cte && (schema === undefined || schema === "public") && AUDITED_TABLES.has(table);
+    level.seen.add(range);
     level.refs.push({ table, name: (alias && text(alias, "aliasname")) ?? table, tenant, scoped: false, exempt: false });
     return;
   }
@@ -165,6 +166,8 @@ function propagate(level: Level, conditions: readonly Node[]): void {
 }
 
 type Reporter = (reason: string) => void;
+/** What one statement's audit shares across its levels: where findings go, and every table reference a level took. */
+type Audit = { report: Reporter; seen: Set<Node> };
 
 function byPrimaryKey(where: Node | undefined): boolean {
   return conjuncts(where).some((c) => {
@@ -182,7 +185,7 @@ function auditLevel(
   stmt: Node,
   outer: Level | undefined,
   outerCtes: ReadonlySet<string>,
-  report: Reporter,
+  audit: Audit,
 ): void {
   const ctes = new Set(outerCtes);
   const withClause = child(stmt, "withClause");
@@ -190,7 +193,7 @@ function auditLevel(
     const name = child(cte, "CommonTableExpr") && text(child(cte, "CommonTableExpr") as Node, "ctename");
     if (name) ctes.add(name);
   }
-  const level: Level = { refs: [], outer, ctes };
+  const level: Level = { refs: [], outer, ctes, seen: audit.seen };
   const conditions: Node[] = [];
   const target = child(stmt, "relation");
   if (target) collectFrom({ RangeVar: target }, level, conditions);
@@ -214,21 +217,21 @@ function auditLevel(
   }
   for (const ref of level.refs) {
     if (ref.tenant && !ref.scoped && !ref.exempt)
-      report(`${ref.table}${ref.name === ref.table ? "" : ` as ${ref.name}`} has no org_id predicate`);
+      audit.report(`${ref.table}${ref.name === ref.table ? "" : ` as ${ref.name}`} has no org_id predicate`);
   }
-  visitNested(stmt, level, ctes, report);
+  visitNested(stmt, level, ctes, audit);
 }
 
 /** Finds the statements nested anywhere under a node and audits each as its own level. */
-function visitNested(node: unknown, level: Level | undefined, ctes: ReadonlySet<string>, report: Reporter): void {
-  if (Array.isArray(node)) return node.forEach((n) => visitNested(n, level, ctes, report));
+function visitNested(node: unknown, level: Level | undefined, ctes: ReadonlySet<string>, audit: Audit): void {
+  if (Array.isArray(node)) return node.forEach((n) => visitNested(n, level, ctes, audit));
   if (!isNode(node)) return;
   for (const [key, value] of Object.entries(node)) {
     const kind = STATEMENTS.find((s) => s === key);
-    if (kind && isNode(value)) auditLevel(kind, value, level, ctes, report);
+    if (kind && isNode(value)) auditLevel(kind, value, level, ctes, audit);
     // The branches of a UNION/INTERSECT/EXCEPT are bare SelectStmt bodies, without the wrapping key.
-    else if ((key === "larg" || key === "rarg") && isNode(value)) auditLevel("SelectStmt", value, level, ctes, report);
-    else visitNested(value, level, ctes, report);
+    else if ((key === "larg" || key === "rarg") && isNode(value)) auditLevel("SelectStmt", value, level, ctes, audit);
+    else visitNested(value, level, ctes, audit);
   }
 }
 
@@ -258,18 +261,24 @@ export async function auditStatements(statements: readonly RecordedStatement[]):
       continue;
     }
     const reasons: string[] = [];
-    let touchesTenant = false;
+    const tenantRefs: Node[] = [];
     const visitTables = (value: unknown): void => {
       if (Array.isArray(value)) return value.forEach(visitTables);
       if (!isNode(value)) return;
       // A RangeVar node (wrapped in FROM, bare as an UPDATE/DELETE/INSERT target): anything with a relname.
-      if (AUDITED_TABLES.has(text(value, "relname") ?? "")) touchesTenant = true;
+      if (AUDITED_TABLES.has(text(value, "relname") ?? "")) tenantRefs.push(value);
       Object.values(value).forEach(visitTables);
     };
     visitTables(parsed);
-    if (!touchesTenant) continue;
+    if (tenantRefs.length === 0) continue;
     checked++;
-    visitNested(parsed, undefined, new Set(), (reason) => reasons.push(reason));
+    const seen = new Set<Node>();
+    visitNested(parsed, undefined, new Set(), { report: (reason) => reasons.push(reason), seen });
+    // A tenant table named where no SELECT/INSERT/UPDATE/DELETE level took it (MERGE, TRUNCATE, COPY, LOCK…): the
+    // audit cannot judge it, so it says so rather than let it through.
+    for (const ref of tenantRefs) {
+      if (!seen.has(ref)) reasons.push(`${text(ref, "relname") ?? ""} is reached by a statement the audit does not understand`);
+    }
     if (reasons.length > 0) findings.push({ sql: flat, test, reason: reasons.join("; ") });
   }
   return { checked, findings };
