@@ -23,14 +23,14 @@ const str = (v: string | boolean | undefined) => (typeof v === "string" ? v : un
 
 export const COMMANDS: Record<string, Command> = {
   "db:migrate": {
-    summary: "[--to <id prefix, e.g. 0033>]  apply pending migrations (to head, or up to --to)",
-    options: { to: { type: "string" } },
-    run: (ctx, v) => migrateCommand(ctx, { to: str(v.to) }),
+    summary: "[--to <id prefix, e.g. 0033>] [--no-wait]  apply pending migrations (to head, or up to --to)",
+    options: { to: { type: "string" }, "no-wait": { type: "boolean" } },
+    run: (ctx, v) => migrateCommand(ctx, { to: str(v.to), wait: v["no-wait"] !== true }),
   },
   "db:rollback": {
-    summary: "[--force-data-loss]  revert the last applied migration (one step)",
-    options: { "force-data-loss": { type: "boolean" } },
-    run: (ctx, v) => rollbackCommand(ctx, { forceDataLoss: v["force-data-loss"] === true }),
+    summary: "[--force-data-loss] [--no-wait]  revert the last applied migration (one step)",
+    options: { "force-data-loss": { type: "boolean" }, "no-wait": { type: "boolean" } },
+    run: (ctx, v) => rollbackCommand(ctx, { forceDataLoss: v["force-data-loss"] === true, wait: v["no-wait"] !== true }),
   },
   "db:status": { summary: "show applied and pending migrations", options: {}, run: (ctx) => statusCommand(ctx) },
   "db:backup": {

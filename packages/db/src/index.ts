@@ -4,6 +4,7 @@ export { createPgPool, withDatabaseName } from "./postgres/pool.ts";
 export { checkReadiness, type Readiness } from "./readiness.ts";
 export { DEFAULT_ORG_ID, TENANT_TABLES } from "./migrations/tenant-tables.ts";
 export { MigrationRunner, type MigrationStatus } from "./migrations/migrator.ts";
+export { MIGRATION_LOCK_KEY, MigrationLockBusyError, type MigrationLockOptions } from "./migrations/migration-lock.ts";
 export { MIGRATION_NAMES } from "./migrations/names.ts";
 export {
   PlatformInputError,
@@ -34,7 +35,7 @@ export { orgEntityManager, withOrg } from "./tenancy/with-org.ts";
 export { TenantError, type TenantErrorCode } from "./tenancy/tenant-errors.ts";
 export { assertOrgId, CURRENT_ORG_SETTING, TENANT_FILTER } from "./tenancy/tenant-filter.ts";
 export { allocateInvoiceNumber } from "./invoices/invoice-numbers.ts";
-export { APP_ROLE, PLATFORM_ROLE } from "./migrations/0037-row-level-security.ts";
+export { APP_ROLE, PLATFORM_ROLE } from "./tenancy/database-roles.ts";
 export { resolvePublicInvoiceToken, type PublicInvoiceTarget } from "./invoices/public-invoice-tokens.ts";
 export { diffViews, mutate, type Audit, type AuditActor, type AuditEntry } from "./audit/mutate.ts";
 export { keysetAfter, NEWEST_FIRST, type KeysetCursor } from "./queries/keyset.ts";

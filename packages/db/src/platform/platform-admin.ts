@@ -1,3 +1,4 @@
+import { STAFF_ROLES, type StaffRole } from "@cleanops/auth";
 import type pg from "pg";
 import { z } from "zod";
 
@@ -6,8 +7,9 @@ import { z } from "zod";
  * CLI and sign-up. They write platform tables directly; they are never reachable with a tenant's request context.
  */
 
-export const ROLES = ["owner", "admin", "dispatcher", "finance"] as const;
-export type Role = (typeof ROLES)[number];
+/** The staff roles of @cleanops/auth (the single source), under the name db's callers use. */
+export const ROLES = STAFF_ROLES;
+export type Role = StaffRole;
 
 export class PlatformInputError extends Error {
   readonly code: "invalid_input" | "not_found" | "conflict";

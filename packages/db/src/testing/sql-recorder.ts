@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, expect } from "vitest";
-import { APP_ROLE } from "../migrations/0037-row-level-security.ts";
+import { APP_ROLE } from "../tenancy/database-roles.ts";
 import { auditStatements, type RecordedStatement } from "./sql-audit.ts";
 
 /**
