@@ -1,0 +1,64 @@
+import type { Role } from "@cleanops/db";
+import type pg from "pg";
+import request from "supertest";
+import { accessTokenFor, bearer, type Member } from "../support/factories.ts";
+import type { TestApp } from "../support/test-app.ts";
+
+export type Staff = { owner: Member; admin: Member; dispatcher: Member; finance: Member };
+
+/** An org with one member of each role. */
+export async function staffOf(t: TestApp): Promise<Staff> {
+  const owner = await t.make.member("owner");
+  return {
+    owner,
+    admin: await t.make.member("admin", { org: owner.org }),
+    dispatcher: await t.make.member("dispatcher", { org: owner.org }),
+    finance: await t.make.member("finance", { org: owner.org }),
+  };
+}
+
+type Method = "get" | "post" | "patch" | "delete";
+
+/** Requests signed in as `m` (a real access token of the member's org and role). */
+export function as(t: TestApp, m: Member, role: Role = m.membership.role) {
+  const token = accessTokenFor({ userId: m.user.id, orgId: m.org.orgId, role }, { now: t.clock.now() });
+  const call = (method: Method, path: string) => request(t.app)[method](path).set(bearer(token));
+  return {
+    get: (path: string) => call("get", path),
+    post: (path: string, body?: object) => call("post", path).send(body ?? {}),
+    patch: (path: string, body: object) => call("patch", path).send(body),
+    delete: (path: string) => call("delete", path),
+  };
+}
+
+/** A client and a booking of `orgId`, written as the owner (bookings have no route of this branch yet). */
+export async function insertBooking(owner: pg.Client, orgId: string): Promise<{ clientId: string; bookingId: string }> {
+  const client = await owner.query<{ id: string }>(`INSERT INTO client_users (org_id, name) VALUES ($1, 'Client') RETURNING id`, [orgId]);
+  const clientId = client.rows[0]?.id ?? "";
+  const booking = await owner.query<{ id: string }>(
+    `INSERT INTO bookings (org_id, client_id, starts_at, duration_minutes, address, price_cents, currency)
+     VALUES ($1, $2, now() + interval '1 day', 120, '1 Main St', 9000, 'EUR') RETURNING id`,
+    [orgId, clientId],
+  );
+  return { clientId, bookingId: booking.rows[0]?.id ?? "" };
+}
+
+/** Every row of `table` in `orgId`, as the owner sees them (for "the other org's rows are unchanged"). */
+export async function rowsOf(owner: pg.Client, table: string, orgId: string): Promise<unknown[]> {
+  return (await owner.query(`SELECT * FROM ${table} WHERE org_id = $1 ORDER BY id`, [orgId])).rows;
+}
+
+/** The audit rows of `orgId` with `action`, oldest first. */
+export async function auditRows(owner: pg.Client, orgId: string, action: string) {
+  return (
+    await owner.query<{ actor_user_id: string | null; entity_type: string; entity_id: string | null; changes: Record<string, unknown> }>(
+      `SELECT actor_user_id, entity_type, entity_id, changes FROM admin_audit_logs WHERE org_id = $1 AND action = $2 ORDER BY created_at, id`,
+      [orgId, action],
+    )
+  ).rows;
+}
+
+/** The field names a 400 validation_failed names. */
+export function invalidFields(body: { error: { code: string; details?: { issues?: { path: (string | number)[] }[] } } }): string[] {
+  return (body.error.details?.issues ?? []).map((i) => i.path.join("."));
+}
