@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { as, auditRows, insertBooking, invalidFields, rowsOf, staffOf, type Staff } from "./helpers.ts";
+import { as, auditRows, idOf, pluck, insertBooking, invalidFields, rowsOf, staffOf, type Staff } from "./helpers.ts";
 
 let t: TestApp;
 let staff: Staff;
@@ -87,21 +87,21 @@ describe("GET /addons, GET /addons/:id", () => {
       // The request's clock stamps created_at: a second apart, so "newest first" has one answer.
       t.clock.advance(1);
       ids.push(
-        (
+        idOf(
           await as(t, s.owner)
             .post("/addons", { ...fridge, name })
-            .expect(201)
-        ).body.id,
+            .expect(201),
+        ),
       );
     }
     await as(t, s.owner).post(`/addons/${ids[1]}/deactivate`).expect(200);
     const all = await as(t, s.dispatcher).get("/addons").expect(200);
-    expect(all.body.items.map((a: { name: string }) => a.name)).toEqual(["C", "B", "A"]);
+    expect(pluck(all, "name")).toEqual(["C", "B", "A"]);
     expect(all.body.next_cursor).toBeNull();
     const active = await as(t, s.dispatcher).get("/addons?active=true").expect(200);
-    expect(active.body.items.map((a: { name: string }) => a.name)).toEqual(["C", "A"]);
+    expect(pluck(active, "name")).toEqual(["C", "A"]);
     const inactive = await as(t, s.dispatcher).get("/addons?active=false").expect(200);
-    expect(inactive.body.items.map((a: { name: string }) => a.name)).toEqual(["B"]);
+    expect(pluck(inactive, "name")).toEqual(["B"]);
     const first = await as(t, s.dispatcher).get("/addons?limit=2").expect(200);
     expect(first.body.items).toHaveLength(2);
     const second = await as(t, s.dispatcher).get(`/addons?limit=2&cursor=${first.body.next_cursor}`).expect(200);
@@ -200,6 +200,6 @@ describe("another org's add-on", () => {
     for (const call of calls) expect((await call.expect(404)).body.error.code).toBe("not_found");
     expect(await rowsOf(t.owner, "addon_definitions", other.owner.org.orgId)).toEqual(before);
     const listed = await as(t, staff.owner).get("/addons?limit=100").expect(200);
-    expect(listed.body.items.map((a: { id: string }) => a.id)).not.toContain(theirs.id);
+    expect(pluck(listed, "id")).not.toContain(theirs.id);
   });
 });

@@ -45,7 +45,7 @@ export async function insertBooking(owner: pg.Client, orgId: string): Promise<{ 
 
 /** Every row of `table` in `orgId`, as the owner sees them (for "the other org's rows are unchanged"). */
 export async function rowsOf(owner: pg.Client, table: string, orgId: string): Promise<unknown[]> {
-  return (await owner.query(`SELECT * FROM ${table} WHERE org_id = $1 ORDER BY id`, [orgId])).rows;
+  return (await owner.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE org_id = $1 ORDER BY id`, [orgId])).rows;
 }
 
 /** The audit rows of `orgId` with `action`, oldest first. */
@@ -59,6 +59,18 @@ export async function auditRows(owner: pg.Client, orgId: string, action: string)
 }
 
 /** The field names a 400 validation_failed names. */
-export function invalidFields(body: { error: { code: string; details?: { issues?: { path: (string | number)[] }[] } } }): string[] {
-  return (body.error.details?.issues ?? []).map((i) => i.path.join("."));
+export function invalidFields(body: unknown): string[] {
+  const error = (body as { error: { details?: { issues?: { path: (string | number)[] }[] } } }).error;
+  return (error.details?.issues ?? []).map((i) => i.path.join("."));
 }
+
+type Answer = { body: unknown };
+
+/** The id of a created or fetched row. */
+export const idOf = (res: Answer): string => (res.body as { id: string }).id;
+
+/** The items of a list answer. */
+export const itemsOf = (res: Answer): Record<string, unknown>[] => (res.body as { items: Record<string, unknown>[] }).items;
+
+/** One field of every item of a list answer. */
+export const pluck = (res: Answer, key: string): unknown[] => itemsOf(res).map((i) => i[key]);
