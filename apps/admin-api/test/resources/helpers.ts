@@ -31,14 +31,28 @@ export function as(t: TestApp, m: Member, role: Role = m.membership.role) {
   };
 }
 
-/** A client and a booking of `orgId`, written as the owner (bookings have no route of this branch yet). */
-export async function insertBooking(owner: pg.Client, orgId: string): Promise<{ clientId: string; bookingId: string }> {
+/**
+ * A client and a booking of `orgId` (with a team when `team` is set), written as the owner: bookings have no route
+ * on this branch yet.
+ */
+export async function insertBooking(
+  owner: pg.Client,
+  orgId: string,
+  options: { team?: boolean } = {},
+): Promise<{ clientId: string; bookingId: string }> {
   const client = await owner.query<{ id: string }>(`INSERT INTO client_users (org_id, name) VALUES ($1, 'Client') RETURNING id`, [orgId]);
   const clientId = client.rows[0]?.id ?? "";
+  const team = options.team
+    ? (
+        await owner.query<{ id: string }>(`INSERT INTO teams (org_id, name) VALUES ($1, 'Team ' || gen_random_uuid()) RETURNING id`, [
+          orgId,
+        ])
+      ).rows[0]?.id
+    : null;
   const booking = await owner.query<{ id: string }>(
-    `INSERT INTO bookings (org_id, client_id, starts_at, duration_minutes, address, price_cents, currency)
-     VALUES ($1, $2, now() + interval '1 day', 120, '1 Main St', 9000, 'EUR') RETURNING id`,
-    [orgId, clientId],
+    `INSERT INTO bookings (org_id, client_id, team_id, starts_at, duration_minutes, address, price_cents, currency)
+     VALUES ($1, $2, $3, now() + interval '1 day', 120, '1 Main St', 9000, 'EUR') RETURNING id`,
+    [orgId, clientId, team],
   );
   return { clientId, bookingId: booking.rows[0]?.id ?? "" };
 }

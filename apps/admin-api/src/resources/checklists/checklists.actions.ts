@@ -3,7 +3,7 @@ import { entities, type IChecklistTemplate, type IChecklistTemplateItem } from "
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { AdminContext } from "../../kernel/context.ts";
 import { checklistErrors } from "./checklists.errors.ts";
-import { findBooking, findItem, findTemplate, openRunOf, templateItems, type RunDetails } from "./checklists.queries.ts";
+import { findItem, lockBooking, findTemplate, openRunOf, templateItems, type RunDetails } from "./checklists.queries.ts";
 import { checkReorder, orderAfterInsert, orderAfterRemove, renumberPlan } from "./checklists.rules.ts";
 import type { AddItemInput, CreateTemplateInput, UpdateItemInput, UpdateTemplateInput } from "./checklists.schemas.ts";
 import { templateItemView, templateView } from "./checklists.view.ts";
@@ -170,7 +170,7 @@ export async function reorderItems(ctx: AdminContext, templateId: string, itemId
  */
 export async function attachChecklist(ctx: AdminContext, bookingId: string, templateId: string): Promise<RunDetails> {
   return ctx.mutate(async (tx, audit) => {
-    const booking = await findBooking(tx, bookingId, { lock: true });
+    const booking = await lockBooking(tx, bookingId);
     const template = await findTemplate(tx, templateId);
     if (await openRunOf(tx, booking.id)) throw checklistErrors.checklist_already_attached();
     if (!template.active) throw checklistErrors.checklist_template_inactive();

@@ -57,10 +57,23 @@ export async function listTemplates(em: EntityManager, orgId: string, query: Lis
   }));
 }
 
-/** A booking of the org, or 404. `lock` serializes attaching checklists to it. */
-export async function findBooking(em: EntityManager, id: string, options: { lock?: boolean } = {}): Promise<IBooking> {
-  const booking = await em.findOne(Booking, { id }, options.lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+/** A booking of the org, or 404. */
+export async function findBooking(em: EntityManager, id: string): Promise<IBooking> {
+  const booking = await em.findOne(Booking, { id });
   if (!booking) throw notFound("No such booking.");
+  return booking;
+}
+
+/**
+ * Locks a booking of the org (404 when it is not one), which serializes attaching checklists to it. Its client and
+ * team are loaded too: creating a row that references the booking cascades the persist through the booking into
+ * them, and the tenant guard stamps the org on whatever that reaches, so an unloaded reference there would become
+ * an update by id alone, which the guard refuses.
+ */
+export async function lockBooking(em: EntityManager, id: string): Promise<IBooking> {
+  const booking = await em.findOne(Booking, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!booking) throw notFound("No such booking.");
+  await em.populate(booking, ["client", "team"]);
   return booking;
 }
 
