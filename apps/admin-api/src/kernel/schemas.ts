@@ -7,6 +7,7 @@ import { z } from "zod";
  */
 
 // Tab, line feed and carriage return are text; every other C0 control and DEL is not.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** A trimmed line of text, 1..max characters, no control characters. */

@@ -9,7 +9,7 @@ export type KeysetCursor = { createdAt: Date; id: string };
  * repeated; the millisecond in the cursor only stands in when that row is gone. The subquery carries the org too.
  */
 export function keysetAfter<T>(table: string, orgId: string, cursor: KeysetCursor | undefined): FilterQuery<T> {
-  if (!cursor) return {} as FilterQuery<T>;
+  if (!cursor) return {};
   assertOrgId(orgId);
   const fragment = raw(
     (alias: string) =>

@@ -1,4 +1,6 @@
 import type { Options } from "@mikro-orm/postgresql";
+import { AuditGuard } from "../audit/audit-guard.ts";
+import { AdminAuditLog } from "../entities/audit/admin-audit-log.ts";
 import { BUSINESS_ENTITIES } from "../entities/index.ts";
 import { tenantFilter } from "./tenant-filter.ts";
 import { TenantGuard } from "./tenant-guard.ts";
@@ -11,6 +13,13 @@ export function tenantOrmOptions(options: Options): Options {
     // re-apply the tenant filter to it would add two joins to a plain read by id.
     autoJoinRefsForFilters: false,
     filters: { ...options.filters, tenant: tenantFilter([...BUSINESS_ENTITIES]) },
-    subscribers: [...(options.subscribers ?? []), new TenantGuard(BUSINESS_ENTITIES.map((e) => e.meta.className))],
+    subscribers: [
+      ...(options.subscribers ?? []),
+      new TenantGuard(BUSINESS_ENTITIES.map((e) => e.meta.className)),
+      new AuditGuard(
+        BUSINESS_ENTITIES.map((e) => e.meta.className),
+        AdminAuditLog.meta.className,
+      ),
+    ],
   };
 }

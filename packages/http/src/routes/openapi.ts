@@ -71,7 +71,7 @@ function operation(route: AnyRoute<unknown>): ZodOpenApiOperationObject {
     responses,
     // The capability of the permission matrix, for clients that hide what a role cannot do.
     ...("capability" in route.access ? { "x-capability": route.access.capability } : { "x-public": route.access.public }),
-  } as ZodOpenApiOperationObject;
+  };
 }
 
 /** The OpenAPI 3.1 document of a list of route declarations: the same objects that route and validate requests. */

@@ -8,7 +8,7 @@ import { clientView } from "./clients.view.ts";
 const { ClientUser } = entities;
 
 export async function createClient(ctx: AdminContext, input: CreateClientInput): Promise<IClientUser> {
-  return ctx.mutate(async (tx, audit) => {
+  return ctx.mutate((tx, audit) => {
     const client = tx.create(ClientUser, {
       name: input.name,
       email: input.email ?? null,
@@ -19,7 +19,7 @@ export async function createClient(ctx: AdminContext, input: CreateClientInput):
       updatedAt: ctx.now,
     });
     audit.created("client", client.id, clientView(client));
-    return client;
+    return Promise.resolve(client);
   });
 }
 

@@ -1,0 +1,57 @@
+import request from "supertest";
+import type { SignedIn } from "./support/staff.ts";
+import type { TestApp } from "./support/test-app.ts";
+
+/** The rows of the other org that the cases aim at, made through the API by that org's owner. */
+export type OtherOrgRows = Record<string, string>;
+
+async function post(t: TestApp, who: SignedIn, path: string, body: object): Promise<string> {
+  const res = await request(t.app).post(path).set(who.headers).send(body);
+  if (res.status !== 201) throw new Error(`seeding ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { id: string }).id;
+}
+
+/** One row of every resource in the other org. */
+export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOrgRows> {
+  const org = owner.org.orgId;
+  const client = await post(t, owner, "/clients", { name: "Other org's client", email: "other@example.test", address: "Elsewhere 1" });
+  const one = async (sql: string, params: unknown[]) => (await t.owner.query<{ id: string }>(sql, params)).rows[0]?.id ?? "";
+  const team = await one(`INSERT INTO teams (org_id, name) VALUES ($1, 'Other crew') RETURNING id`, [org]);
+  const addon = await one(
+    `INSERT INTO addon_definitions (org_id, name, price_cents, currency) VALUES ($1, 'Other add-on', 500, 'EUR') RETURNING id`,
+    [org],
+  );
+  const booking = await post(t, owner, "/bookings", {
+    client_id: client,
+    starts_at: "2026-09-01T09:00:00Z",
+    duration_minutes: 60,
+    price_cents: 5000,
+    currency: "EUR",
+    addons: [{ addon_id: addon, quantity: 1 }],
+  });
+  return { client, team, addon, booking };
+}
+
+type Case = (rows: OtherOrgRows) => { path: string; body?: object };
+
+/**
+ * For every route that takes an id (in its path or body): the call that aims it at the other org's rows. The
+ * contract test fails when a declared route is missing here; the cross-org test runs each as every role of the
+ * first org and wants 404 (or that role's 403), with the other org's rows byte-identical afterwards.
+ */
+export const CROSS_ORG_CASES: Record<string, Case> = {
+  "GET /clients/:id": (r) => ({ path: `/clients/${r.client}` }),
+  "PATCH /clients/:id": (r) => ({ path: `/clients/${r.client}`, body: { name: "Taken over" } }),
+  "POST /clients/:id/archive": (r) => ({ path: `/clients/${r.client}/archive` }),
+  "POST /clients/:id/restore": (r) => ({ path: `/clients/${r.client}/restore` }),
+  "POST /bookings": (r) => ({
+    path: "/bookings",
+    body: { client_id: r.client, starts_at: "2026-09-02T09:00:00Z", duration_minutes: 60, price_cents: 1, currency: "EUR" },
+  }),
+  "GET /bookings/:id": (r) => ({ path: `/bookings/${r.booking}` }),
+  "POST /bookings/:id/assign": (r) => ({ path: `/bookings/${r.booking}/assign`, body: { team_id: r.team } }),
+  "POST /bookings/:id/unassign": (r) => ({ path: `/bookings/${r.booking}/unassign` }),
+  "POST /bookings/:id/status": (r) => ({ path: `/bookings/${r.booking}/status`, body: { status: "cancelled" } }),
+  "POST /bookings/:id/reschedule": (r) => ({ path: `/bookings/${r.booking}/reschedule`, body: { starts_at: "2026-09-03T09:00:00Z" } }),
+  "GET /teams/:id/schedule": (r) => ({ path: `/teams/${r.team}/schedule?date=2026-09-01` }),
+};
