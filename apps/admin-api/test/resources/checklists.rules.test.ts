@@ -9,16 +9,20 @@ import {
 
 const at = (ids: string[]): Positioned[] => ids.map((id, position) => ({ id, position }));
 
-/** Applies a plan step by step and fails on any moment where two items share a position (the unique key). */
+/**
+ * Applies a plan as the actions do (park by `position + base`, then each to its final place) and fails on any
+ * moment where two items share a position, as a non-deferrable unique key checks them row by row.
+ */
 function apply(items: Positioned[], order: string[]): Map<string, number> {
   const pos = new Map(items.map((i) => [i.id, i.position]));
   const plan = renumberPlan(items, order);
-  for (const step of [plan.staging, plan.final]) {
-    for (const move of step) {
-      pos.set(move.id, move.position);
-      // Row by row, like a non-deferrable unique key checks them.
-      expect(new Set(pos.values()).size).toBe(pos.size);
-    }
+  for (const id of plan.park) {
+    pos.set(id, (pos.get(id) ?? 0) + plan.base);
+    expect(new Set(pos.values()).size).toBe(pos.size);
+  }
+  for (const move of plan.final) {
+    pos.set(move.id, move.position);
+    expect(new Set(pos.values()).size).toBe(pos.size);
   }
   return pos;
 }
@@ -57,6 +61,19 @@ describe("checkReorder", () => {
 });
 
 describe("renumberPlan", () => {
+  it("parks an item about to be deleted along with the ones that move into its place", () => {
+    const items = at(["a", "b", "c"]);
+    const plan = renumberPlan(items, orderAfterRemove(["a", "b", "c"], "a"), ["a"]);
+    expect(plan).toEqual({
+      park: ["b", "c", "a"],
+      base: 3,
+      final: [
+        { id: "b", position: 0 },
+        { id: "c", position: 1 },
+      ],
+    });
+  });
+
   it("reverses five items without two ever sharing a position, ending dense in the new order", () => {
     const items = at(["a", "b", "c", "d", "e"]);
     const pos = apply(items, ["e", "d", "c", "b", "a"]);
@@ -69,8 +86,9 @@ describe("renumberPlan", () => {
       { id: "b", position: 2 },
       { id: "c", position: 1 },
     ]);
-    expect(plan.staging.every((s) => s.position >= 5)).toBe(true);
-    expect(renumberPlan(at(["a", "b"]), ["a", "b"])).toEqual({ staging: [], final: [] });
+    expect(plan.park).toEqual(["b", "c"]);
+    expect(plan.base).toBe(5);
+    expect(renumberPlan(at(["a", "b"]), ["a", "b"])).toEqual({ park: [], base: 2, final: [] });
   });
 
   it("makes room for an insert (the new id is skipped) and closes the gap of a removal", () => {

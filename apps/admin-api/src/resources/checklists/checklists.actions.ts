@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { entities, type IChecklistTemplate, type IChecklistTemplateItem } from "@cleanops/db";
+import { raw } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { AdminContext } from "../../kernel/context.ts";
 import { checklistErrors } from "./checklists.errors.ts";
@@ -14,19 +15,30 @@ export type TemplateWithItems = { template: IChecklistTemplate; items: IChecklis
 
 /**
  * Gives `items` the positions of `order`. The unique key (template_id, position) is checked row by row, so moving
- * the items straight to their new places would collide: the moving ones are parked above every position and flushed
- * first, then put in place (both inside the mutation's transaction, so nobody sees the parked state).
+ * the items straight to their new places would collide: the moving ones (and `extraPark`, an item about to be
+ * deleted, whose place one of them takes) are first parked above every position by one UPDATE statement, then the
+ * mutation's single flush puts each in place. Both run in the mutation's transaction: nobody sees the parked state,
+ * and the audit row is written by that same flush.
  */
-async function renumber(tx: EntityManager, items: readonly IChecklistTemplateItem[], order: readonly string[]): Promise<void> {
-  const plan = renumberPlan(items, order);
-  if (plan.final.length === 0) return;
+async function renumber(
+  tx: EntityManager,
+  templateId: string,
+  items: readonly IChecklistTemplateItem[],
+  order: readonly string[],
+  extraPark: readonly string[] = [],
+): Promise<void> {
+  const plan = renumberPlan(items, order, extraPark);
+  if (plan.park.length > 0) {
+    await tx.nativeUpdate(
+      ChecklistTemplateItem,
+      { template: templateId, id: { $in: plan.park } },
+      { position: raw("position + ?", [plan.base]) },
+    );
+  }
   const byId = new Map(items.map((i) => [i.id, i]));
-  for (const step of [plan.staging, plan.final]) {
-    for (const move of step) {
-      const item = byId.get(move.id);
-      if (item) item.position = move.position;
-    }
-    await tx.flush();
+  for (const move of plan.final) {
+    const item = byId.get(move.id);
+    if (item) item.position = move.position;
   }
 }
 
@@ -70,7 +82,7 @@ export async function addItem(ctx: AdminContext, templateId: string, input: AddI
       newId,
       input.position,
     );
-    await renumber(tx, items, order);
+    await renumber(tx, template.id, items, order);
     const item = tx.create(ChecklistTemplateItem, {
       id: newId,
       template,
@@ -120,18 +132,18 @@ export async function removeItem(ctx: AdminContext, templateId: string, itemId: 
     const item = findItem(items, itemId);
     if ((await tx.count(ChecklistRunItem, { templateItem: item.id })) > 0) throw checklistErrors.checklist_item_in_use();
     const before = templateView(template, items).items;
-    // Deleted and flushed first: its position is free before the others move into it.
-    tx.remove(item);
-    await tx.flush();
     const rest = items.filter((i) => i.id !== item.id);
     await renumber(
       tx,
+      template.id,
       rest,
       orderAfterRemove(
         items.map((i) => i.id),
         item.id,
       ),
+      [item.id],
     );
+    tx.remove(item);
     audit.record({
       action: "checklist_template.item_removed",
       entityType: "checklist_template",
@@ -157,7 +169,7 @@ export async function reorderItems(ctx: AdminContext, templateId: string, itemId
       });
     }
     const before = templateView(template, items).items;
-    await renumber(tx, items, check.order);
+    await renumber(tx, template.id, items, check.order);
     const after = templateView(template, items).items;
     audit.updated("checklist_template", template.id, { items: before }, { items: after }, "checklist_template.items_reordered");
     return { template, items };

@@ -36,14 +36,21 @@ export function checkReorder(current: readonly string[], requested: readonly str
 
 /**
  * The moves that give `items` the positions of `order` (index = position) without two rows ever sharing a position:
- * `staging` parks every item that moves above all current and final positions, `final` then puts each in its place.
- * Items already in place do not move; ids of `order` that are not in `items` (a row about to be inserted) are skipped.
+ * first every item in `park` moves up by `base` (one statement: `position + base` keeps them distinct, and `base`
+ * lies above every current and final position), then each moving item takes its `final` place. `extraPark` (an item
+ * about to be deleted) is parked too, so its place is free before the deletion runs. Items already in place do not
+ * move; ids of `order` that are not in `items` (a row about to be inserted) are skipped.
  */
-export function renumberPlan(items: readonly Positioned[], order: readonly string[]): { staging: Positioned[]; final: Positioned[] } {
+export function renumberPlan(
+  items: readonly Positioned[],
+  order: readonly string[],
+  extraPark: readonly string[] = [],
+): { park: string[]; base: number; final: Positioned[] } {
   const target = new Map(order.map((id, index) => [id, index]));
   const moving = items.filter((item) => target.has(item.id) && target.get(item.id) !== item.position);
   const base = Math.max(order.length, ...items.map((i) => i.position + 1));
   const final = moving.map((item) => ({ id: item.id, position: target.get(item.id) ?? 0 }));
-  const staging = final.map((f) => ({ id: f.id, position: base + f.position }));
-  return { staging, final };
+  // Nothing moves into a place: nothing needs parking, a deletion alone keeps the rest where they are.
+  const park = moving.length === 0 ? [] : [...moving.map((m) => m.id), ...extraPark.filter((id) => !target.has(id))];
+  return { park, base, final };
 }
