@@ -29,7 +29,16 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
     currency: "EUR",
     addons: [{ addon_id: addon, quantity: 1 }],
   });
-  return { client, team, addon, booking };
+  const template = await post(t, owner, "/checklist-templates", { name: "Other checklist", items: [{ label: "One" }, { label: "Two" }] });
+  const item = await one(`SELECT id FROM checklist_template_items WHERE template_id = $1 AND position = 0`, [template]);
+  const item2 = await one(`SELECT id FROM checklist_template_items WHERE template_id = $1 AND position = 1`, [template]);
+  await post(t, owner, `/bookings/${booking}/checklist`, { template_id: template });
+  const auditLog = await one(`SELECT id FROM admin_audit_logs WHERE org_id = $1 LIMIT 1`, [org]);
+  const emailEvent = await one(
+    `INSERT INTO email_events (org_id, booking_id, kind, to_email, status) VALUES ($1, $2, 'booking_confirmed', 'other@example.test', 'sent') RETURNING id`,
+    [org, booking],
+  );
+  return { client, team, addon, booking, template, item, item2, auditLog, emailEvent };
 }
 
 type Case = (rows: OtherOrgRows) => { path: string; body?: object };
@@ -54,4 +63,25 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
   "POST /bookings/:id/status": (r) => ({ path: `/bookings/${r.booking}/status`, body: { status: "cancelled" } }),
   "POST /bookings/:id/reschedule": (r) => ({ path: `/bookings/${r.booking}/reschedule`, body: { starts_at: "2026-09-03T09:00:00Z" } }),
   "GET /teams/:id/schedule": (r) => ({ path: `/teams/${r.team}/schedule?date=2026-09-01` }),
+  "GET /addons/:id": (r) => ({ path: `/addons/${r.addon}` }),
+  "PATCH /addons/:id": (r) => ({ path: `/addons/${r.addon}`, body: { price_cents: 1 } }),
+  "POST /addons/:id/deactivate": (r) => ({ path: `/addons/${r.addon}/deactivate` }),
+  "POST /addons/:id/activate": (r) => ({ path: `/addons/${r.addon}/activate` }),
+  "GET /checklist-templates/:id": (r) => ({ path: `/checklist-templates/${r.template}` }),
+  "PATCH /checklist-templates/:id": (r) => ({ path: `/checklist-templates/${r.template}`, body: { name: "Taken over", active: false } }),
+  "POST /checklist-templates/:id/items": (r) => ({ path: `/checklist-templates/${r.template}/items`, body: { label: "Injected", position: 0 } }),
+  "PATCH /checklist-templates/:id/items/:item_id": (r) => ({
+    path: `/checklist-templates/${r.template}/items/${r.item}`,
+    body: { label: "Taken over" },
+  }),
+  "DELETE /checklist-templates/:id/items/:item_id": (r) => ({ path: `/checklist-templates/${r.template}/items/${r.item}` }),
+  "POST /checklist-templates/:id/reorder": (r) => ({
+    path: `/checklist-templates/${r.template}/reorder`,
+    body: { item_ids: [r.item2, r.item] },
+  }),
+  "POST /bookings/:id/checklist": (r) => ({ path: `/bookings/${r.booking}/checklist`, body: { template_id: r.template } }),
+  "GET /bookings/:id/checklist": (r) => ({ path: `/bookings/${r.booking}/checklist` }),
+  "GET /bookings/:id/photos": (r) => ({ path: `/bookings/${r.booking}/photos` }),
+  "GET /audit-logs/:id": (r) => ({ path: `/audit-logs/${r.auditLog}` }),
+  "GET /email-events/:id": (r) => ({ path: `/email-events/${r.emailEvent}` }),
 };
