@@ -69,7 +69,10 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
   "POST /addons/:id/activate": (r) => ({ path: `/addons/${r.addon}/activate` }),
   "GET /checklist-templates/:id": (r) => ({ path: `/checklist-templates/${r.template}` }),
   "PATCH /checklist-templates/:id": (r) => ({ path: `/checklist-templates/${r.template}`, body: { name: "Taken over", active: false } }),
-  "POST /checklist-templates/:id/items": (r) => ({ path: `/checklist-templates/${r.template}/items`, body: { label: "Injected", position: 0 } }),
+  "POST /checklist-templates/:id/items": (r) => ({
+    path: `/checklist-templates/${r.template}/items`,
+    body: { label: "Injected", position: 0 },
+  }),
   "PATCH /checklist-templates/:id/items/:item_id": (r) => ({
     path: `/checklist-templates/${r.template}/items/${r.item}`,
     body: { label: "Taken over" },
