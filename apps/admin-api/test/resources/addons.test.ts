@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { as, auditRows, idOf, pluck, insertBooking, invalidFields, rowsOf, staffOf, type Staff } from "./helpers.ts";
+import { as, auditRows, idOf, pluck, insertBooking, invalidFields, staffOf, type Staff } from "./helpers.ts";
+import { snapshotOrg } from "../support/staff.ts";
 
 let t: TestApp;
 let staff: Staff;
@@ -190,7 +191,7 @@ describe("another org's add-on", () => {
         .post("/addons", { ...fridge, name: "Theirs" })
         .expect(201)
     ).body;
-    const before = await rowsOf(t.owner, "addon_definitions", other.owner.org.orgId);
+    const before = await snapshotOrg(t, other.owner.org.orgId);
     const calls = [
       as(t, staff.owner).get(`/addons/${theirs.id}`),
       as(t, staff.owner).patch(`/addons/${theirs.id}`, { price_cents: 1 }),
@@ -198,7 +199,7 @@ describe("another org's add-on", () => {
       as(t, staff.owner).post(`/addons/${theirs.id}/activate`),
     ];
     for (const call of calls) expect((await call.expect(404)).body.error.code).toBe("not_found");
-    expect(await rowsOf(t.owner, "addon_definitions", other.owner.org.orgId)).toEqual(before);
+    expect(await snapshotOrg(t, other.owner.org.orgId)).toEqual(before);
     const listed = await as(t, staff.owner).get("/addons?limit=100").expect(200);
     expect(pluck(listed, "id")).not.toContain(theirs.id);
   });

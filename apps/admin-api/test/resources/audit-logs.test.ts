@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Response } from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { as, idOf, invalidFields, itemsOf, pluck, rowsOf, staffOf, type Staff } from "./helpers.ts";
+import { as, idOf, invalidFields, itemsOf, pluck, staffOf, type Staff } from "./helpers.ts";
+import { snapshotOrg } from "../support/staff.ts";
 
 let t: TestApp;
 let staff: Staff;
@@ -142,11 +143,11 @@ describe("GET /audit-logs", () => {
 
   it("another org's entry is 404 not_found (like a missing one) and never listed; its log is unchanged", async () => {
     const [theirs = ""] = await insertAudit(other.owner.org.orgId, 1, "2025-01-01T00:00:00Z", "test.theirs");
-    const before = await rowsOf(t.owner, "admin_audit_logs", other.owner.org.orgId);
+    const before = await snapshotOrg(t, other.owner.org.orgId);
     expect((await as(t, staff.owner).get(`/audit-logs/${theirs}`).expect(404)).body.error.code).toBe("not_found");
     expect((await as(t, staff.owner).get(`/audit-logs/${randomUUID()}`).expect(404)).body.error.code).toBe("not_found");
     const listed = await as(t, staff.owner).get("/audit-logs?action=test.theirs").expect(200);
     expect(itemsOf(listed)).toEqual([]);
-    expect(await rowsOf(t.owner, "admin_audit_logs", other.owner.org.orgId)).toEqual(before);
+    expect(await snapshotOrg(t, other.owner.org.orgId)).toEqual(before);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Member } from "../support/factories.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { as, auditRows, idOf, insertBooking, invalidFields, pluck, rowsOf, staffOf, type Staff } from "./helpers.ts";
+import { as, auditRows, idOf, insertBooking, invalidFields, pluck, staffOf, type Staff } from "./helpers.ts";
+import { snapshotOrg, type SignedIn } from "../support/staff.ts";
 
 let t: TestApp;
 let staff: Staff;
@@ -20,7 +20,7 @@ type Item = { id: string; label: string; required: boolean; position: number };
 type Template = { id: string; name: string; active: boolean; items: Item[] };
 
 let seq = 0;
-async function template(m: Member, labels: string[] = ["Kitchen", "Bathroom", "Floors"]): Promise<Template> {
+async function template(m: SignedIn, labels: string[] = ["Kitchen", "Bathroom", "Floors"]): Promise<Template> {
   seq++;
   const res = await as(t, m)
     .post("/checklist-templates", { name: `Template ${seq}`, items: labels.map((label) => ({ label })) })
@@ -327,8 +327,7 @@ describe("another org's ids", () => {
     await as(t, other.owner).post(`/bookings/${theirBooking}/checklist`, { template_id: theirs.id }).expect(201);
     const mine = await template(staff.owner, ["Mine"]);
     const { bookingId: myBooking } = await insertBooking(t.owner, staff.owner.org.orgId);
-    const tables = ["checklist_templates", "checklist_template_items", "checklist_runs", "checklist_run_items", "bookings"];
-    const snapshot = () => Promise.all(tables.map((table) => rowsOf(t.owner, table, other.owner.org.orgId)));
+    const snapshot = () => snapshotOrg(t, other.owner.org.orgId);
     const before = await snapshot();
     const me = as(t, staff.owner);
     const calls = [

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { as, insertBooking, invalidFields, itemsOf, pluck, rowsOf, staffOf, type Staff } from "./helpers.ts";
+import { as, insertBooking, invalidFields, itemsOf, pluck, staffOf, type Staff } from "./helpers.ts";
+import { snapshotOrg } from "../support/staff.ts";
 
 let t: TestApp;
 let staff: Staff;
@@ -117,7 +118,7 @@ describe("GET /email-events", () => {
   it("another org's event is 404 not_found; its booking id filters to nothing; its rows are unchanged", async () => {
     const { bookingId } = await insertBooking(t.owner, other.owner.org.orgId);
     const theirs = await insertEmail(other.owner.org.orgId, { booking_id: bookingId });
-    const before = await rowsOf(t.owner, "email_events", other.owner.org.orgId);
+    const before = await snapshotOrg(t, other.owner.org.orgId);
     expect((await as(t, staff.owner).get(`/email-events/${theirs}`).expect(404)).body.error.code).toBe("not_found");
     expect((await as(t, staff.owner).get(`/email-events/${randomUUID()}`).expect(404)).body.error.code).toBe("not_found");
     expect((await as(t, staff.owner).get(`/email-events?booking_id=${bookingId}`).expect(200)).body).toEqual({
@@ -125,6 +126,6 @@ describe("GET /email-events", () => {
       next_cursor: null,
     });
     expect(pluck(await as(t, staff.owner).get("/email-events?limit=100").expect(200), "id")).not.toContain(theirs);
-    expect(await rowsOf(t.owner, "email_events", other.owner.org.orgId)).toEqual(before);
+    expect(await snapshotOrg(t, other.owner.org.orgId)).toEqual(before);
   });
 });

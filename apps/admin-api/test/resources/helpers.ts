@@ -1,28 +1,15 @@
-import type { Role } from "@cleanops/db";
 import type pg from "pg";
 import request from "supertest";
-import { accessTokenFor, bearer, type Member } from "../support/factories.ts";
+import { teamOfRoles, type SignedIn } from "../support/staff.ts";
 import type { TestApp } from "../support/test-app.ts";
 
-export type Staff = { owner: Member; admin: Member; dispatcher: Member; finance: Member };
+/** One signed-in member per role of one new org (main's `teamOfRoles`). */
+export type Staff = Awaited<ReturnType<typeof teamOfRoles>>;
+export const staffOf = teamOfRoles;
 
-/** An org with one member of each role. */
-export async function staffOf(t: TestApp): Promise<Staff> {
-  const owner = await t.make.member("owner");
-  return {
-    owner,
-    admin: await t.make.member("admin", { org: owner.org }),
-    dispatcher: await t.make.member("dispatcher", { org: owner.org }),
-    finance: await t.make.member("finance", { org: owner.org }),
-  };
-}
-
-type Method = "get" | "post" | "patch" | "delete";
-
-/** Requests signed in as `m` (a real access token of the member's org and role). */
-export function as(t: TestApp, m: Member, role: Role = m.membership.role) {
-  const token = accessTokenFor({ userId: m.user.id, orgId: m.org.orgId, role }, { now: t.clock.now() });
-  const call = (method: Method, path: string) => request(t.app)[method](path).set(bearer(token));
+/** Requests signed in as `m`, with its genuine access token. */
+export function as(t: TestApp, m: SignedIn) {
+  const call = (method: "get" | "post" | "patch" | "delete", path: string) => request(t.app)[method](path).set(m.headers);
   return {
     get: (path: string) => call("get", path),
     post: (path: string, body?: object) => call("post", path).send(body ?? {}),
@@ -55,11 +42,6 @@ export async function insertBooking(
     [orgId, clientId, team],
   );
   return { clientId, bookingId: booking.rows[0]?.id ?? "" };
-}
-
-/** Every row of `table` in `orgId`, as the owner sees them (for "the other org's rows are unchanged"). */
-export async function rowsOf(owner: pg.Client, table: string, orgId: string): Promise<unknown[]> {
-  return (await owner.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE org_id = $1 ORDER BY id`, [orgId])).rows;
 }
 
 /** The audit rows of `orgId` with `action`, oldest first. */

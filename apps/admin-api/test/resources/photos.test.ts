@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { as, insertBooking, invalidFields, itemsOf, pluck, rowsOf, staffOf, type Staff } from "./helpers.ts";
+import { as, insertBooking, invalidFields, itemsOf, pluck, staffOf, type Staff } from "./helpers.ts";
+import { snapshotOrg } from "../support/staff.ts";
 
 let t: TestApp;
 let staff: Staff;
@@ -70,9 +71,9 @@ describe("GET /bookings/:id/photos", () => {
   it("another org's booking is 404 not_found, like a missing one; its photos are unchanged", async () => {
     const { bookingId } = await insertBooking(t.owner, other.owner.org.orgId);
     await insertPhoto(other.owner.org.orgId, bookingId, "2025-05-01T08:00:00Z");
-    const before = await rowsOf(t.owner, "order_photos", other.owner.org.orgId);
+    const before = await snapshotOrg(t, other.owner.org.orgId);
     expect((await as(t, staff.owner).get(`/bookings/${bookingId}/photos`).expect(404)).body.error.code).toBe("not_found");
     expect((await as(t, staff.owner).get(`/bookings/${randomUUID()}/photos`).expect(404)).body.error.code).toBe("not_found");
-    expect(await rowsOf(t.owner, "order_photos", other.owner.org.orgId)).toEqual(before);
+    expect(await snapshotOrg(t, other.owner.org.orgId)).toEqual(before);
   });
 });
