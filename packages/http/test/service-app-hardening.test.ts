@@ -63,6 +63,8 @@ describe("the route kernel's errors", () => {
     expect(normalizeError(pgError("23503")).body.code).toBe("invalid_reference");
     expect(normalizeError(pgError("23514")).status).toBe(422);
     expect(JSON.stringify(normalizeError(pgError("23505")))).not.toContain("secret");
+    // A NUL byte that reached PostgreSQL (22021) is the client's input: 400, not 500.
+    expect(normalizeError(pgError("22021"))).toMatchObject({ status: 400, body: { code: "bad_request" }, unexpected: false });
   });
 
   it("lets a module own its codes with their status, and refuses a clash with a shared code", () => {
