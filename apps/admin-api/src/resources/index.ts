@@ -10,6 +10,9 @@ import { invitations } from "./invitations/invitations.routes.ts";
 import { memberships } from "./memberships/memberships.routes.ts";
 import { orgs } from "./orgs/orgs.routes.ts";
 import { photos } from "./photos/photos.routes.ts";
+import { teamSchedules } from "./team-schedules/team-schedules.routes.ts";
+import { teams } from "./teams/teams.routes.ts";
+import { workers } from "./workers/workers.routes.ts";
 
 /** Every resource of admin-api: routing, validation, access and the OpenAPI document all come from these. */
 export const RESOURCES: readonly Resource[] = [
@@ -18,6 +21,9 @@ export const RESOURCES: readonly Resource[] = [
   memberships,
   invitations,
   clients,
+  teams,
+  teamSchedules,
+  workers,
   bookings,
   addons,
   checklists,
