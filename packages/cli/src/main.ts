@@ -39,7 +39,7 @@ export const COMMANDS: Record<string, Command> = {
     run: (ctx, v) => backupCommand(ctx, { out: str(v.out) }),
   },
   "db:restore": {
-    summary: "FILE [--clean]  pg_restore a backup and verify every table's row count",
+    summary: "FILE [--clean]  pg_restore a backup and verify its catalog, privileges and every table's rows",
     options: { clean: { type: "boolean" } },
     positionals: true,
     run: (ctx, v, p) => restoreCommand(ctx, { file: p[0], clean: v.clean === true }),
@@ -119,6 +119,7 @@ async function main(): Promise<void> {
     const exitCode = err instanceof CliError ? err.exitCode : 1;
     const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
     process.stderr.write(`error: ${message}\n`);
+    if (err instanceof CliError) for (const detail of err.details) process.stderr.write(`  ${detail}\n`);
     if (!(err instanceof CliError)) ctx.logger.debug({ err }, "command failed");
     process.exit(exitCode);
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createRolesSql } from "../src/migrations/0037-row-level-security.ts";
+import { createRolesSql } from "../src/tenancy/database-roles.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
 
 /**

@@ -1,46 +1,10 @@
-import { APP_ROLE, PLATFORM_ROLE } from "../tenancy/database-roles.ts";
+import { APP_ROLE, createRolesSql, PLATFORM_ROLE } from "../tenancy/database-roles.ts";
 import { sqlMigration } from "./sql-migration.ts";
 import { APPEND_ONLY_TABLES, TENANT_TABLES } from "./tenant-tables.ts";
 
 const CURRENT_ORG = "nullif(current_setting('app.current_org', true), '')::uuid";
 const appendOnly = new Set<string>(APPEND_ONLY_TABLES);
 const writable = TENANT_TABLES.map((t) => t.name).filter((t) => !appendOnly.has(t));
-
-/** Key of the transaction-level advisory lock around role creation (fixed; used for nothing else). */
-export const ROLE_CREATION_LOCK_KEY = 7_316_024_037;
-
-/**
- * Roles are cluster-wide (shared by every database of the server), so they are created once and never dropped here.
- * Several migrators may run this at once on one fresh server (e.g. each package's test setup): check-then-create
- * would race and fail on pg_authid's unique key. The advisory lock serializes runs on one database; it cannot span
- * databases (advisory locks are per database), so a role that appeared meanwhile (duplicate_object 42710, or
- * unique_violation 23505 when the other creator committed while this one waited) counts as created.
- */
-export function createRolesSql(roles: { app: string; platform: string } = { app: APP_ROLE, platform: PLATFORM_ROLE }): string {
-  return `DO $$
-BEGIN
-  PERFORM pg_advisory_xact_lock(${ROLE_CREATION_LOCK_KEY});
-  BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${roles.app}') THEN
-      CREATE ROLE ${roles.app} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
-    END IF;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-  END;
-  BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${roles.platform}') THEN
-      CREATE ROLE ${roles.platform} NOLOGIN;
-    END IF;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-  END;
-  BEGIN
-    IF NOT pg_has_role(current_user, '${roles.platform}', 'MEMBER') THEN
-      EXECUTE format('GRANT ${roles.platform} TO %I', current_user);
-    END IF;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-  END;
-END
-$$`;
-}
 
 /**
  * The database as the last guard: on every business table a session sees and writes only the rows of the org in
