@@ -39,3 +39,6 @@ export { resolvePublicInvoiceToken, type PublicInvoiceTarget } from "./invoices/
 export { diffViews, mutate, type Audit, type AuditActor, type AuditEntry } from "./audit/mutate.ts";
 export { keysetAfter, NEWEST_FIRST, type KeysetCursor } from "./queries/keyset.ts";
 export type * from "./entities/index.ts";
+export { addedMinutes, addonRefusal, completeNewBooking, type AddonChoice } from "./bookings/booking-addons.ts";
+export { endOfUtcDay, nextOccurrence, occurrenceDate, type Frequency } from "./subscriptions/schedule.ts";
+export { MAX_OCCURRENCES_PER_RUN, runDueSubscriptions, type DueRunResult, type DueRunTarget } from "./subscriptions/due-run.ts";

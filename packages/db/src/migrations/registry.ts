@@ -5,6 +5,7 @@ import { m0037RowLevelSecurity } from "./0037-row-level-security.ts";
 import { m0038AuthSessionsAndInvitations } from "./0038-auth-sessions-and-invitations.ts";
 import { m0039PublicInvoiceTokenLookup } from "./0039-public-invoice-token-lookup.ts";
 import { m0040BackOfficeOperations } from "./0040-back-office-operations.ts";
+import { m0042RecurringBookingsAndConversions } from "./0042-recurring-bookings-and-conversions.ts";
 import { m0001PlatformOrganizations } from "./legacy/0001-platform-organizations.ts";
 import { m0002ClientUsers } from "./legacy/0002-client-users.ts";
 import { m0003Teams } from "./legacy/0003-teams.ts";
@@ -85,6 +86,7 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: "0038_auth_sessions_and_invitations", create: () => m0038AuthSessionsAndInvitations },
   { name: "0039_public_invoice_token_lookup", create: () => m0039PublicInvoiceTokenLookup },
   { name: "0040_back_office_operations", create: () => m0040BackOfficeOperations },
+  { name: "0042_recurring_bookings_and_conversions", create: () => m0042RecurringBookingsAndConversions },
 ];
 
 export const LEGACY_HEAD = "0033_reporting_indexes";
