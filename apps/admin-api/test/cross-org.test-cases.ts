@@ -29,7 +29,16 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
     currency: "EUR",
     addons: [{ addon_id: addon, quantity: 1 }],
   });
-  return { client, team, addon, booking };
+  const subscription = await post(t, owner, "/subscriptions", {
+    client_id: client,
+    frequency: "weekly",
+    next_booking_at: "2026-09-07T09:00:00Z",
+    duration_minutes: 60,
+    price_cents: 5000,
+    currency: "EUR",
+    addons: [{ addon_id: addon, quantity: 1 }],
+  });
+  return { client, team, addon, booking, subscription };
 }
 
 type Case = (rows: OtherOrgRows) => { path: string; body?: object };
@@ -54,4 +63,19 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
   "POST /bookings/:id/status": (r) => ({ path: `/bookings/${r.booking}/status`, body: { status: "cancelled" } }),
   "POST /bookings/:id/reschedule": (r) => ({ path: `/bookings/${r.booking}/reschedule`, body: { starts_at: "2026-09-03T09:00:00Z" } }),
   "GET /teams/:id/schedule": (r) => ({ path: `/teams/${r.team}/schedule?date=2026-09-01` }),
+  "POST /subscriptions": (r) => ({
+    path: "/subscriptions",
+    body: {
+      client_id: r.client,
+      frequency: "weekly",
+      next_booking_at: "2026-09-07T09:00:00Z",
+      duration_minutes: 60,
+      price_cents: 1,
+      currency: "EUR",
+    },
+  }),
+  "GET /subscriptions/:id": (r) => ({ path: `/subscriptions/${r.subscription}` }),
+  "POST /subscriptions/:id/pause": (r) => ({ path: `/subscriptions/${r.subscription}/pause` }),
+  "POST /subscriptions/:id/resume": (r) => ({ path: `/subscriptions/${r.subscription}/resume` }),
+  "POST /subscriptions/:id/cancel": (r) => ({ path: `/subscriptions/${r.subscription}/cancel` }),
 };
