@@ -81,7 +81,7 @@ describe("a recurring plan", () => {
     const id = made.body.id as string;
     expect((await request(t.app).get(`/subscriptions/${id}`).set(finance.headers)).body.id).toBe(id);
     const listed = await request(t.app).get(`/subscriptions?client_id=${c}&status=active`).set(finance.headers);
-    expect(listed.body.items.map((s: { id: string }) => s.id)).toEqual([id]);
+    expect((listed.body.items as { id: string }[]).map((s) => s.id)).toEqual([id]);
     expect((await request(t.app).get(`/subscriptions?status=paused&client_id=${c}`).set(finance.headers)).body.items).toEqual([]);
     expect((await plan(dispatcher, { ...base, client_id: c, next_booking_at: "2026-03-02T09:00:00Z" })).status).toBe(403);
     expect((await request(t.app).get(`/subscriptions/${id}`).set(dispatcher.headers)).status).toBe(403);
@@ -177,7 +177,7 @@ describe("the due-run", () => {
     const created = runs.reduce((sum, r) => sum + (r.body.created as number), 0);
     expect(created).toBe(16);
     const next = await Promise.all(
-      ids.map(async (i) => (await request(t.app).get(`/subscriptions/${i}`).set(finance.headers)).body.next_booking_at),
+      ids.map(async (i) => (await request(t.app).get(`/subscriptions/${i}`).set(finance.headers)).body.next_booking_at as string),
     );
     expect(next).toEqual(["2026-07-03T08:00:00.000Z", "2026-07-10T08:00:00.000Z", "2026-07-01T08:00:00.000Z"]);
   });
