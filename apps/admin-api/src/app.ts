@@ -3,14 +3,10 @@ import { createServiceApp } from "@cleanops/http";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Express } from "express";
 import type { Logger } from "pino";
-import { authRouter } from "./auth/auth-router.ts";
 import { createStaffAccess } from "./authz/staff-access.ts";
 import { DEFAULT_REFRESH_TOKEN_TTL_DAYS } from "./config.ts";
 import { adminApiReadiness } from "./health/readiness.ts";
-import { invitationsRouter } from "./invitations/invitations-router.ts";
-import { membershipsRouter } from "./memberships/memberships-router.ts";
 import { resourceRouters } from "./kernel/mount.ts";
-import { orgsRouter } from "./orgs/orgs-router.ts";
 import { RESOURCES } from "./resources/index.ts";
 import type { AdminServices } from "./services.ts";
 
@@ -55,12 +51,6 @@ export function createApp(deps: AdminApiDeps): Express {
     jsonLimit: ADMIN_API_JSON_LIMIT,
     checkReadiness: adminApiReadiness(deps.orm),
     ...(deps.trustProxy === undefined ? {} : { trustProxy: deps.trustProxy }),
-    routers: [
-      authRouter(services),
-      orgsRouter(services),
-      membershipsRouter(services),
-      invitationsRouter(services),
-      ...resourceRouters(services, RESOURCES, deps.checkResponses ?? false),
-    ],
+    routers: resourceRouters(services, RESOURCES, deps.checkResponses ?? false),
   });
 }

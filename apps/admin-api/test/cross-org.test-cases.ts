@@ -38,10 +38,16 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
     currency: "EUR",
     addons: [{ addon_id: addon, quantity: 1 }],
   });
-  return { client, team, addon, booking, subscription };
+  const member = (await t.make.membership({ org: owner.org, user: await t.make.user(), role: "dispatcher" })).id;
+  const inviteRes = await request(t.app).post("/invitations").set(owner.headers).send({ email: "invitee@example.test", role: "finance" });
+  const invitation = (inviteRes.body as { invitation: { id: string } }).invitation.id;
+  return { org, client, team, addon, booking, subscription, member, invitation };
 }
 
-type Case = (rows: OtherOrgRows) => { path: string; body?: object };
+/** The first org's caller, for the public routes that take credentials in the body. */
+export type Caller = { email: string; password: string };
+
+type Case = (rows: OtherOrgRows, me: Caller) => { path: string; body?: object; expect?: { status: number; code: string } };
 
 /**
  * For every route that takes an id (in its path or body): the call that aims it at the other org's rows. The
@@ -49,6 +55,18 @@ type Case = (rows: OtherOrgRows) => { path: string; body?: object };
  * first org and wants 404 (or that role's 403), with the other org's rows byte-identical afterwards.
  */
 export const CROSS_ORG_CASES: Record<string, Case> = {
+  // Signing in "to" an org you do not belong to is refused like a revoked membership (public: no role applies).
+  "POST /auth/login": (r, me) => ({
+    path: "/auth/login",
+    body: { email: me.email, password: me.password, org_id: r.org },
+    expect: { status: 401, code: "membership_revoked" },
+  }),
+  "POST /auth/switch-org": (r) => ({ path: "/auth/switch-org", body: { org_id: r.org } }),
+  "GET /memberships/:id": (r) => ({ path: `/memberships/${r.member}` }),
+  "PATCH /memberships/:id": (r) => ({ path: `/memberships/${r.member}`, body: { role: "finance" } }),
+  "DELETE /memberships/:id": (r) => ({ path: `/memberships/${r.member}` }),
+  "POST /org/transfer-ownership": (r) => ({ path: "/org/transfer-ownership", body: { membership_id: r.member } }),
+  "DELETE /invitations/:id": (r) => ({ path: `/invitations/${r.invitation}` }),
   "GET /clients/:id": (r) => ({ path: `/clients/${r.client}` }),
   "PATCH /clients/:id": (r) => ({ path: `/clients/${r.client}`, body: { name: "Taken over" } }),
   "POST /clients/:id/archive": (r) => ({ path: `/clients/${r.client}/archive` }),

@@ -2,7 +2,7 @@ import { orgEntityManager, type Role } from "@cleanops/db";
 import { createOrgAccess, type OrgAccess, type OrgContext } from "@cleanops/http";
 import type { KeyRing } from "@cleanops/auth";
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { staffAuthenticator } from "../auth/staff-authenticator.ts";
+import { staffAuthenticator } from "../resources/auth/staff-authenticator.ts";
 import { roleAllows, type Capability } from "./permissions.ts";
 
 export type StaffPrincipal = { userId: string; email: string; name: string | null; membershipId: string };

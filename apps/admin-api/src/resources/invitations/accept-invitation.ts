@@ -2,12 +2,12 @@ import { hashPassword, hashToken, MIN_PASSWORD_LENGTH } from "@cleanops/auth";
 import { entities, withOrg } from "@cleanops/db";
 import { AppError, conflict, notFound, validationFailed } from "@cleanops/http";
 import { LockMode, ref, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
-import { recordAudit } from "../audit/audit-log.ts";
-import type { RequestMeta } from "../audit/request-meta.ts";
+import { recordAudit } from "../../audit/audit-log.ts";
+import type { RequestMeta } from "../../audit/request-meta.ts";
 import { verifyCredentials, type VerifiedUser } from "../auth/credentials.ts";
 import { issueSession, type IssuedSession } from "../auth/session-tokens.ts";
-import { platformEm } from "../platform/platform-em.ts";
-import type { AdminServices } from "../services.ts";
+import { platformEm } from "../../platform/platform-em.ts";
+import type { AdminServices } from "../../services.ts";
 
 const { Invitation, Membership, Organization, User } = entities;
 

@@ -1,10 +1,10 @@
 import { verifyPassword } from "@cleanops/auth";
 import { entities } from "@cleanops/db";
 import { authenticationFailed, rateLimited } from "@cleanops/http";
-import { auditInOrg } from "../audit/audit-log.ts";
-import type { RequestMeta } from "../audit/request-meta.ts";
-import { platformEm } from "../platform/platform-em.ts";
-import type { AdminServices } from "../services.ts";
+import { auditInOrg } from "../../audit/audit-log.ts";
+import type { RequestMeta } from "../../audit/request-meta.ts";
+import { platformEm } from "../../platform/platform-em.ts";
+import type { AdminServices } from "../../services.ts";
 import { admitAttempt, markSucceeded } from "./login-throttle.ts";
 
 const { Membership, User } = entities;

@@ -1,7 +1,7 @@
 import { entities, type Role } from "@cleanops/db";
 import { AppError, forbidden, notFound } from "@cleanops/http";
 import { LockMode, type EntityManager } from "@mikro-orm/postgresql";
-import { mayGrant, roleAllows } from "../authz/permissions.ts";
+import { mayGrant, roleAllows } from "../../authz/permissions.ts";
 
 const { Membership, Organization } = entities;
 

@@ -3,12 +3,12 @@ import { hashPassword, MIN_PASSWORD_LENGTH } from "@cleanops/auth";
 import { entities, slugify, withOrg } from "@cleanops/db";
 import { conflict, validationFailed } from "@cleanops/http";
 import { UniqueConstraintViolationException } from "@mikro-orm/postgresql";
-import { recordAudit } from "../audit/audit-log.ts";
-import type { RequestMeta } from "../audit/request-meta.ts";
+import { recordAudit } from "../../audit/audit-log.ts";
+import type { RequestMeta } from "../../audit/request-meta.ts";
 import { verifyCredentials } from "../auth/credentials.ts";
 import { issueSession, type IssuedSession } from "../auth/session-tokens.ts";
-import { platformEm } from "../platform/platform-em.ts";
-import type { AdminServices } from "../services.ts";
+import { platformEm } from "../../platform/platform-em.ts";
+import type { AdminServices } from "../../services.ts";
 
 const { InvoiceNumberSequence, Membership, Organization, OrganizationBilling, User } = entities;
 

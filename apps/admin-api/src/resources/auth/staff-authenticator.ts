@@ -3,9 +3,9 @@ import type { Role } from "@cleanops/db";
 import { authenticationFailed, readBearerToken, type AuthenticationErrorCode, type OrgIdentity } from "@cleanops/http";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Request } from "express";
-import type { StaffPrincipal } from "../authz/staff-access.ts";
-import { findLiveMembership } from "../platform/live-memberships.ts";
-import { platformEm } from "../platform/platform-em.ts";
+import type { StaffPrincipal } from "../../authz/staff-access.ts";
+import { findLiveMembership } from "../../platform/live-memberships.ts";
+import { platformEm } from "../../platform/platform-em.ts";
 
 export const ADMIN_API_AUDIENCE = "admin-api";
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { generateOpaqueToken, hashToken, signAccessToken } from "@cleanops/auth";
 import { entities, type Role } from "@cleanops/db";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { AdminServices } from "../services.ts";
+import type { AdminServices } from "../../services.ts";
 
 const { RefreshToken } = entities;
 
@@ -61,7 +61,7 @@ export function sessionBody(
 ) {
   return {
     access_token: session.accessToken,
-    token_type: "Bearer",
+    token_type: "Bearer" as const,
     expires_in: services.accessTokenTtlSeconds,
     access_token_expires_at: session.accessTokenExpiresAt.toISOString(),
     refresh_token: session.refreshToken,

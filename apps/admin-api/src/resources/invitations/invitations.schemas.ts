@@ -1,0 +1,31 @@
+import { ROLES } from "@cleanops/db";
+import { z } from "zod";
+import { emailSchema, opaqueTokenSchema, passwordSchema, roleSchema } from "../../validation/common-schemas.ts";
+
+export const InviteBody = z.object({ email: emailSchema, role: roleSchema }).strict();
+export const AcceptBody = z
+  .object({
+    token: opaqueTokenSchema,
+    email: emailSchema,
+    password: passwordSchema,
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const InvitationSchema = z
+  .object({
+    id: z.string(),
+    org_id: z.string(),
+    email: z.string(),
+    role: z.enum(ROLES),
+    invited_by_user_id: z.string().nullable(),
+    expires_at: z.string(),
+    created_at: z.string(),
+  })
+  .meta({ id: "Invitation" });
+
+export const InvitationList = z.object({ invitations: z.array(InvitationSchema) });
+export const Invited = z.object({
+  invitation: InvitationSchema,
+  token: z.string().meta({ description: "Shown once: deliver it to the invitee" }),
+});
