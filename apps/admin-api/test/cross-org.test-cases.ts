@@ -41,7 +41,9 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
   const member = (await t.make.membership({ org: owner.org, user: await t.make.user(), role: "dispatcher" })).id;
   const inviteRes = await request(t.app).post("/invitations").set(owner.headers).send({ email: "invitee@example.test", role: "finance" });
   const invitation = (inviteRes.body as { invitation: { id: string } }).invitation.id;
-  return { org, client, team, addon, booking, subscription, member, invitation };
+  const lead = await post(t, owner, "/leads", { name: "Other org's lead", referred_by_client_id: client });
+  const chat = await post(t, owner, "/chat-sessions", { lead_id: lead, client_id: client });
+  return { org, client, team, addon, booking, subscription, member, invitation, lead, chat };
 }
 
 /** The first org's caller, for the public routes that take credentials in the body. */
@@ -96,4 +98,13 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
   "POST /subscriptions/:id/pause": (r) => ({ path: `/subscriptions/${r.subscription}/pause` }),
   "POST /subscriptions/:id/resume": (r) => ({ path: `/subscriptions/${r.subscription}/resume` }),
   "POST /subscriptions/:id/cancel": (r) => ({ path: `/subscriptions/${r.subscription}/cancel` }),
+  "POST /leads": (r) => ({ path: "/leads", body: { name: "Referred across orgs", referred_by_client_id: r.client } }),
+  "GET /leads/:id": (r) => ({ path: `/leads/${r.lead}` }),
+  "PATCH /leads/:id": (r) => ({ path: `/leads/${r.lead}`, body: { name: "Taken over" } }),
+  "POST /leads/:id/status": (r) => ({ path: `/leads/${r.lead}/status`, body: { status: "contacted" } }),
+  "POST /chat-sessions": (r) => ({ path: "/chat-sessions", body: { lead_id: r.lead, client_id: r.client } }),
+  "GET /chat-sessions/:id": (r) => ({ path: `/chat-sessions/${r.chat}` }),
+  "POST /chat-sessions/:id/messages": (r) => ({ path: `/chat-sessions/${r.chat}/messages`, body: { from: "staff", text: "hello" } }),
+  "POST /chat-sessions/:id/link": (r) => ({ path: `/chat-sessions/${r.chat}/link`, body: { client_id: r.client } }),
+  "POST /chat-sessions/:id/close": (r) => ({ path: `/chat-sessions/${r.chat}/close` }),
 };

@@ -3,9 +3,10 @@ import { auth } from "./auth/auth.routes.ts";
 import { bookings } from "./bookings/bookings.routes.ts";
 import { clients } from "./clients/clients.routes.ts";
 import { invitations } from "./invitations/invitations.routes.ts";
+import { leads } from "./leads/leads.routes.ts";
 import { memberships } from "./memberships/memberships.routes.ts";
 import { orgs } from "./orgs/orgs.routes.ts";
 import { subscriptions } from "./subscriptions/subscriptions.routes.ts";
 
 /** Every resource of admin-api: routing, validation, access and the OpenAPI document all come from these. */
-export const RESOURCES: readonly Resource[] = [auth, orgs, memberships, invitations, clients, bookings, subscriptions];
+export const RESOURCES: readonly Resource[] = [auth, orgs, memberships, invitations, clients, bookings, subscriptions, leads];
