@@ -43,7 +43,9 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
   const invitation = (inviteRes.body as { invitation: { id: string } }).invitation.id;
   const lead = await post(t, owner, "/leads", { name: "Other org's lead", referred_by_client_id: client });
   const chat = await post(t, owner, "/chat-sessions", { lead_id: lead, client_id: client });
-  return { org, client, team, addon, booking, subscription, member, invitation, lead, chat };
+  const template = await post(t, owner, "/document-templates", { name: "Other contract", kind: "contract", body: "For {{client.name}}" });
+  const document = await post(t, owner, "/documents", { template_id: template, client_id: client, booking_id: booking });
+  return { org, client, team, addon, booking, subscription, member, invitation, lead, chat, template, document };
 }
 
 /** The first org's caller, for the public routes that take credentials in the body. */
@@ -107,4 +109,10 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
   "POST /chat-sessions/:id/messages": (r) => ({ path: `/chat-sessions/${r.chat}/messages`, body: { from: "staff", text: "hello" } }),
   "POST /chat-sessions/:id/link": (r) => ({ path: `/chat-sessions/${r.chat}/link`, body: { client_id: r.client } }),
   "POST /chat-sessions/:id/close": (r) => ({ path: `/chat-sessions/${r.chat}/close` }),
+  "GET /document-templates/:id": (r) => ({ path: `/document-templates/${r.template}` }),
+  "PATCH /document-templates/:id": (r) => ({ path: `/document-templates/${r.template}`, body: { name: "Taken over" } }),
+  "POST /documents": (r) => ({ path: "/documents", body: { template_id: r.template, client_id: r.client, booking_id: r.booking } }),
+  "GET /documents/:id": (r) => ({ path: `/documents/${r.document}` }),
+  "POST /documents/:id/send": (r) => ({ path: `/documents/${r.document}/send` }),
+  "POST /documents/:id/sign": (r) => ({ path: `/documents/${r.document}/sign` }),
 };

@@ -2,6 +2,7 @@ import type { Resource } from "../kernel/resource.ts";
 import { auth } from "./auth/auth.routes.ts";
 import { bookings } from "./bookings/bookings.routes.ts";
 import { clients } from "./clients/clients.routes.ts";
+import { documents } from "./documents/documents.routes.ts";
 import { invitations } from "./invitations/invitations.routes.ts";
 import { leads } from "./leads/leads.routes.ts";
 import { memberships } from "./memberships/memberships.routes.ts";
@@ -9,4 +10,4 @@ import { orgs } from "./orgs/orgs.routes.ts";
 import { subscriptions } from "./subscriptions/subscriptions.routes.ts";
 
 /** Every resource of admin-api: routing, validation, access and the OpenAPI document all come from these. */
-export const RESOURCES: readonly Resource[] = [auth, orgs, memberships, invitations, clients, bookings, subscriptions, leads];
+export const RESOURCES: readonly Resource[] = [auth, orgs, memberships, invitations, clients, bookings, subscriptions, leads, documents];
