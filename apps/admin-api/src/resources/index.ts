@@ -8,6 +8,22 @@ import { leads } from "./leads/leads.routes.ts";
 import { memberships } from "./memberships/memberships.routes.ts";
 import { orgs } from "./orgs/orgs.routes.ts";
 import { subscriptions } from "./subscriptions/subscriptions.routes.ts";
+import { teamSchedules } from "./team-schedules/team-schedules.routes.ts";
+import { teams } from "./teams/teams.routes.ts";
+import { workers } from "./workers/workers.routes.ts";
 
 /** Every resource of admin-api: routing, validation, access and the OpenAPI document all come from these. */
-export const RESOURCES: readonly Resource[] = [auth, orgs, memberships, invitations, clients, bookings, subscriptions, leads, documents];
+export const RESOURCES: readonly Resource[] = [
+  auth,
+  orgs,
+  memberships,
+  invitations,
+  clients,
+  teams,
+  teamSchedules,
+  workers,
+  bookings,
+  subscriptions,
+  leads,
+  documents,
+];
