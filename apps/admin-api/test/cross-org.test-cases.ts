@@ -38,6 +38,15 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
     currency: "EUR",
     addons: [{ addon_id: addon, quantity: 1 }],
   });
+  const template = await post(t, owner, "/checklist-templates", { name: "Other checklist", items: [{ label: "One" }, { label: "Two" }] });
+  const item = await one(`SELECT id FROM checklist_template_items WHERE template_id = $1 AND position = 0`, [template]);
+  const item2 = await one(`SELECT id FROM checklist_template_items WHERE template_id = $1 AND position = 1`, [template]);
+  await post(t, owner, `/bookings/${booking}/checklist`, { template_id: template });
+  const auditLog = await one(`SELECT id FROM admin_audit_logs WHERE org_id = $1 LIMIT 1`, [org]);
+  const emailEvent = await one(
+    `INSERT INTO email_events (org_id, booking_id, kind, to_email, status) VALUES ($1, $2, 'booking_confirmed', 'other@example.test', 'sent') RETURNING id`,
+    [org, booking],
+  );
   const hours = await post(t, owner, `/teams/${team}/working-hours`, {
     weekday: 2,
     starts_at_local: "08:00",
@@ -51,9 +60,34 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
   const invitation = (inviteRes.body as { invitation: { id: string } }).invitation.id;
   const lead = await post(t, owner, "/leads", { name: "Other org's lead", referred_by_client_id: client });
   const chat = await post(t, owner, "/chat-sessions", { lead_id: lead, client_id: client });
-  const template = await post(t, owner, "/document-templates", { name: "Other contract", kind: "contract", body: "For {{client.name}}" });
-  const document = await post(t, owner, "/documents", { template_id: template, client_id: client, booking_id: booking });
-  return { org, client, team, addon, booking, subscription, member, invitation, hours, blackout, worker, lead, chat, template, document };
+  const docTemplate = await post(t, owner, "/document-templates", {
+    name: "Other contract",
+    kind: "contract",
+    body: "For {{client.name}}",
+  });
+  const document = await post(t, owner, "/documents", { template_id: docTemplate, client_id: client, booking_id: booking });
+  return {
+    org,
+    client,
+    team,
+    addon,
+    booking,
+    subscription,
+    member,
+    invitation,
+    hours,
+    blackout,
+    worker,
+    template,
+    item,
+    item2,
+    auditLog,
+    emailEvent,
+    lead,
+    chat,
+    docTemplate,
+    document,
+  };
 }
 
 /** The first org's caller, for the public routes that take credentials in the body. */
@@ -114,6 +148,30 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
   "POST /workers/:id/deactivate": (r) => ({ path: `/workers/${r.worker}/deactivate` }),
   "POST /workers/:id/reactivate": (r) => ({ path: `/workers/${r.worker}/reactivate` }),
   "POST /workers/:id/invitation": (r) => ({ path: `/workers/${r.worker}/invitation` }),
+  "GET /addons/:id": (r) => ({ path: `/addons/${r.addon}` }),
+  "PATCH /addons/:id": (r) => ({ path: `/addons/${r.addon}`, body: { price_cents: 1 } }),
+  "POST /addons/:id/deactivate": (r) => ({ path: `/addons/${r.addon}/deactivate` }),
+  "POST /addons/:id/activate": (r) => ({ path: `/addons/${r.addon}/activate` }),
+  "GET /checklist-templates/:id": (r) => ({ path: `/checklist-templates/${r.template}` }),
+  "PATCH /checklist-templates/:id": (r) => ({ path: `/checklist-templates/${r.template}`, body: { name: "Taken over", active: false } }),
+  "POST /checklist-templates/:id/items": (r) => ({
+    path: `/checklist-templates/${r.template}/items`,
+    body: { label: "Injected", position: 0 },
+  }),
+  "PATCH /checklist-templates/:id/items/:item_id": (r) => ({
+    path: `/checklist-templates/${r.template}/items/${r.item}`,
+    body: { label: "Taken over" },
+  }),
+  "DELETE /checklist-templates/:id/items/:item_id": (r) => ({ path: `/checklist-templates/${r.template}/items/${r.item}` }),
+  "POST /checklist-templates/:id/reorder": (r) => ({
+    path: `/checklist-templates/${r.template}/reorder`,
+    body: { item_ids: [r.item2, r.item] },
+  }),
+  "POST /bookings/:id/checklist": (r) => ({ path: `/bookings/${r.booking}/checklist`, body: { template_id: r.template } }),
+  "GET /bookings/:id/checklist": (r) => ({ path: `/bookings/${r.booking}/checklist` }),
+  "GET /bookings/:id/photos": (r) => ({ path: `/bookings/${r.booking}/photos` }),
+  "GET /audit-logs/:id": (r) => ({ path: `/audit-logs/${r.auditLog}` }),
+  "GET /email-events/:id": (r) => ({ path: `/email-events/${r.emailEvent}` }),
   "POST /subscriptions": (r) => ({
     path: "/subscriptions",
     body: {
@@ -138,9 +196,9 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
   "POST /chat-sessions/:id/messages": (r) => ({ path: `/chat-sessions/${r.chat}/messages`, body: { from: "staff", text: "hello" } }),
   "POST /chat-sessions/:id/link": (r) => ({ path: `/chat-sessions/${r.chat}/link`, body: { client_id: r.client } }),
   "POST /chat-sessions/:id/close": (r) => ({ path: `/chat-sessions/${r.chat}/close` }),
-  "GET /document-templates/:id": (r) => ({ path: `/document-templates/${r.template}` }),
-  "PATCH /document-templates/:id": (r) => ({ path: `/document-templates/${r.template}`, body: { name: "Taken over" } }),
-  "POST /documents": (r) => ({ path: "/documents", body: { template_id: r.template, client_id: r.client, booking_id: r.booking } }),
+  "GET /document-templates/:id": (r) => ({ path: `/document-templates/${r.docTemplate}` }),
+  "PATCH /document-templates/:id": (r) => ({ path: `/document-templates/${r.docTemplate}`, body: { name: "Taken over" } }),
+  "POST /documents": (r) => ({ path: "/documents", body: { template_id: r.docTemplate, client_id: r.client, booking_id: r.booking } }),
   "GET /documents/:id": (r) => ({ path: `/documents/${r.document}` }),
   "POST /documents/:id/send": (r) => ({ path: `/documents/${r.document}/send` }),
   "POST /documents/:id/sign": (r) => ({ path: `/documents/${r.document}/sign` }),
