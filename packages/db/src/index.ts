@@ -54,7 +54,7 @@ export { resolvePublicInvoiceToken, type PublicInvoiceTarget } from "./invoices/
 export { diffViews, mutate, type Audit, type AuditActor, type AuditEntry } from "./audit/mutate.ts";
 export { keysetAfter, NEWEST_FIRST, type KeysetCursor } from "./queries/keyset.ts";
 export type * from "./entities/index.ts";
-export { PUBLIC_INVOICE_RATE_LIMIT_TABLE } from "./migrations/0043-payment-webhooks-and-rate-limits.ts";
+export { PUBLIC_INVOICE_RATE_LIMIT_TABLE } from "./invoices/public-rate-limit.ts";
 export { addedMinutes, addonRefusal, completeNewBooking, type AddonChoice } from "./bookings/booking-addons.ts";
 export { endOfUtcDay, nextOccurrence, occurrenceDate, type Frequency } from "./subscriptions/schedule.ts";
 export { MAX_OCCURRENCES_PER_RUN, runDueSubscriptions, type DueRunResult, type DueRunTarget } from "./subscriptions/due-run.ts";

@@ -1,11 +1,9 @@
+import { PUBLIC_INVOICE_RATE_LIMIT_TABLE } from "../invoices/public-rate-limit.ts";
 import { Migration } from "@mikro-orm/migrations";
 import { guardDataLoss } from "./data-loss.ts";
 import type { MigrationContext } from "./migration-context.ts";
 import type { SqlMigrationClass } from "./sql-migration.ts";
 import { APP_ROLE } from "../tenancy/database-roles.ts";
-
-/** rate-limiter-flexible's RateLimiterPostgres table for the public invoice links (shared by every instance). */
-export const PUBLIC_INVOICE_RATE_LIMIT_TABLE = "rate_limits_public_invoices";
 
 /**
  * What taking card payments over webhooks needs:
