@@ -39,3 +39,12 @@ export { resolvePublicInvoiceToken, type PublicInvoiceTarget } from "./invoices/
 export { diffViews, mutate, type Audit, type AuditActor, type AuditEntry } from "./audit/mutate.ts";
 export { keysetAfter, NEWEST_FIRST, type KeysetCursor } from "./queries/keyset.ts";
 export type * from "./entities/index.ts";
+export {
+  admitAttempt,
+  ATTEMPT_RETENTION_SECONDS,
+  markSucceeded,
+  THROTTLE_MAX_FAILURES,
+  THROTTLE_WINDOW_SECONDS,
+  throttleState,
+  type ThrottleState,
+} from "./auth/login-throttle.ts";
