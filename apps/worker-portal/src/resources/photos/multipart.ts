@@ -63,6 +63,9 @@ export function multipartReader(req: Request): UploadReader {
         if (!fields.has(name)) fields.set(name, value);
       });
       parser.on("file", (name, stream) => {
+        // Busboy destroys a file stream with the form's error; the store's pipeline reports it, and a drained
+        // stream has no one else to: without a listener of its own that error would crash the process.
+        stream.on("error", () => undefined);
         if (name !== spec.field || stored || failed) {
           stream.resume();
           return;
