@@ -2,8 +2,7 @@ import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, type KeyRing } from "@cleanops/auth";
 import { createServiceApp } from "@cleanops/http";
 import type { ObjectStorage } from "@cleanops/storage";
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { Router, type Express } from "express";
-import helmet from "helmet";
+import type { Express } from "express";
 import type { Logger } from "pino";
 import { createWorkerAccess } from "./auth/worker-access.ts";
 import { workerPortalReadiness } from "./health/readiness.ts";
@@ -11,6 +10,26 @@ import { resourceRouters } from "./kernel/mount.ts";
 import { RESOURCES } from "./resources/index.ts";
 import type { WorkerServices } from "./services.ts";
 import { webRouter } from "./web/web-router.ts";
+
+/**
+ * helmet's headers (mounted by createServiceApp) with a strict CSP: this origin's styles and images only, no script
+ * on the pages at all (the forms work without one), forms post only here, no framing.
+ */
+const STRICT_HEADERS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      objectSrc: ["'none'"],
+    },
+  },
+};
 
 /** Checklist ticks and notes; photos are multipart and streamed, never JSON. */
 export const WORKER_PORTAL_JSON_LIMIT = "256kb";
@@ -57,30 +76,7 @@ export function createApp(deps: WorkerPortalDeps): Express {
     jsonLimit: WORKER_PORTAL_JSON_LIMIT,
     checkReadiness: workerPortalReadiness(deps.orm),
     ...(deps.trustProxy === undefined ? {} : { trustProxy: deps.trustProxy }),
-    routers: [securityHeaders(), webRouter(services, pageAccess), ...resourceRouters(services, RESOURCES, deps.checkResponses ?? false)],
+    helmet: STRICT_HEADERS,
+    routers: [webRouter(services, pageAccess), ...resourceRouters(services, RESOURCES, deps.checkResponses ?? false)],
   });
-}
-
-/**
- * helmet's headers with a strict CSP: only this origin's styles and images, no script at all on the pages (the
- * forms work without one), forms post only here, no framing.
- */
-export function securityHeaders(): Router {
-  return Router().use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", "data:"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-          objectSrc: ["'none'"],
-        },
-      },
-    }),
-  );
 }

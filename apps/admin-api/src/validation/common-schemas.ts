@@ -13,7 +13,11 @@ export const idSchema = id();
 export const roleSchema = z.enum(ROLES);
 
 /** A password being checked: any length a human might type, bounded so argon2 is not fed megabytes. */
-export const passwordSchema = z.string().min(1).max(1024);
+export const passwordSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((s) => !s.includes("\u0000"), { error: "a NUL character is not allowed" });
 
 /** A password being set. */
 export const newPasswordSchema = z.string().min(MIN_PASSWORD_LENGTH).max(1024);

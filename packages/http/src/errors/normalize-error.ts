@@ -65,7 +65,11 @@ export function zodIssues(err: $ZodError): FieldIssue[] {
 function fromDatabaseError(err: unknown): NormalizedError | undefined {
   if (!(err instanceof Error)) return undefined;
   const { code, constraint } = err as { code?: unknown; constraint?: unknown };
-  if (typeof code !== "string" || !code.startsWith("23")) return undefined;
+  if (typeof code !== "string") return undefined;
+  // Class 22 (data exception): a value PostgreSQL cannot store, e.g. a NUL byte in text or an out-of-range number
+  // that got past validation. The client's input, so a 400, never a 500 with a stack in the log.
+  if (code.startsWith("22")) return fromCode("bad_request", "The request contains a value that cannot be stored.");
+  if (!code.startsWith("23")) return undefined;
   const details = typeof constraint === "string" && constraint !== "" ? { constraint } : undefined;
   switch (code) {
     case "23505":

@@ -29,7 +29,24 @@ export type RequestLoggerOptions = {
   logger: Logger;
   /** Paths whose successful requests are not logged (probes hit them every few seconds). Failures always are. */
   quietPaths?: readonly string[];
+  /** Rewrites a path before it is logged (e.g. `/i/<token>` → `/i/[redacted]`). */
+  redactPath?: (path: string) => string;
 };
+
+/**
+ * The request as logged: the path without its query string (a client that puts a token in a URL must not leak it to
+ * the logs; the query's keys are kept, their values are not), secret headers redacted, and `params`/`query` dropped.
+ */
+function serializeRequest(req: unknown, redactPath: (path: string) => string): unknown {
+  const redacted = withRedactedHeaders(req, SECRET_REQUEST_HEADERS);
+  if (redacted === null || typeof redacted !== "object") return redacted;
+  const { url, query: _query, params: _params, ...rest } = redacted as Record<string, unknown>;
+  if (typeof url !== "string") return rest;
+  const q = url.indexOf("?");
+  const path = redactPath(q === -1 ? url : url.slice(0, q));
+  const keys = q === -1 ? [] : [...new URLSearchParams(url.slice(q + 1)).keys()];
+  return { ...rest, url: keys.length === 0 ? path : `${path}?${keys.map((k) => `${k}=${REDACTED}`).join("&")}` };
+}
 
 /** Errors → error. Probe paths: silent when fine, warn when not ready (the probe logs why). Others by status. */
 export function logLevelFor(status: number, err: unknown, quiet: boolean): "silent" | "info" | "warn" | "error" {
@@ -59,11 +76,12 @@ function withoutSyntheticError(res: ServerResponse, error: Error, fields: Record
  */
 export function requestLogger(options: RequestLoggerOptions): RequestHandler {
   const quietPaths = new Set(options.quietPaths ?? []);
+  const redactPath = options.redactPath ?? ((path: string) => path);
   const middleware = pinoHttp<IncomingMessage, ServerResponse>({
     logger: options.logger,
     quietReqLogger: true,
     serializers: {
-      req: (req: unknown) => withRedactedHeaders(req, SECRET_REQUEST_HEADERS),
+      req: (req: unknown) => serializeRequest(req, redactPath),
       res: (res: unknown) => withRedactedHeaders(res, SECRET_RESPONSE_HEADERS),
     },
     customLogLevel: (req, res, err) => logLevelFor(res.statusCode, err ?? res.err, quietPaths.has(pathOf(req))),

@@ -1,5 +1,6 @@
 import { ROLES } from "@cleanops/db";
 import { z } from "zod";
+import { text } from "../../kernel/schemas.ts";
 import { emailSchema, opaqueTokenSchema, passwordSchema, roleSchema } from "../../validation/common-schemas.ts";
 
 export const InviteBody = z.object({ email: emailSchema, role: roleSchema }).strict();
@@ -8,7 +9,7 @@ export const AcceptBody = z
     token: opaqueTokenSchema,
     email: emailSchema,
     password: passwordSchema,
-    name: z.string().trim().min(1).max(200).optional(),
+    name: text(200).optional(),
   })
   .strict();
 

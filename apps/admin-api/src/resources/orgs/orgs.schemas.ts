@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { text } from "../../kernel/schemas.ts";
 import { emailSchema, passwordSchema } from "../../validation/common-schemas.ts";
 import { Session } from "../auth/auth.schemas.ts";
 
-const orgName = z.string().trim().min(1).max(200);
+const orgName = text(200);
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export const SignUpBody = z.object({
@@ -14,7 +15,7 @@ export const SignUpBody = z.object({
     email: emailSchema,
     // A new account sets its password here (at least 10 characters, checked by signUp); an existing one proves it.
     password: passwordSchema,
-    name: z.string().trim().min(1).max(200).optional(),
+    name: text(200).optional(),
   }),
 });
 
