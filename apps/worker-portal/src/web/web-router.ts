@@ -85,6 +85,11 @@ export function webRouter(services: WorkerServices, access: WorkerAccess): Route
     res.type("text/css").set("Cache-Control", "public, max-age=3600").send(CSS);
   });
 
+  // Browsers ask for it on every first visit; no icon yet, and a 404 would fill every log.
+  router.get("/favicon.ico", (_req, res) => {
+    res.set("Cache-Control", "public, max-age=86400").status(204).end();
+  });
+
   router.get("/login", (req, res) => {
     const org = typeof req.query.org === "string" ? req.query.org.slice(0, 63) : "";
     send(res, 200, loginPage({ csrf: csrf.tokenFor(req, res), org }));
