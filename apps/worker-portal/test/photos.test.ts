@@ -33,7 +33,7 @@ async function expectNoLeftovers(files: string[], rows: number) {
 }
 
 describe("POST /jobs/:id/photos", () => {
-  it("stores a PNG and a JPEG recognised by their bytes (name and header ignored), with their SHA-256, in the org's folder", async () => {
+  it("stores PNG, JPEG, WebP and HEIC recognised by their bytes (name and header ignored), with their SHA-256, in the org's folder", async () => {
     const png = await request(t.app)
       .post(`/jobs/${jobId}/photos`)
       .set(asMe())
@@ -48,10 +48,18 @@ describe("POST /jobs/:id/photos", () => {
     const jpeg = await request(t.app).post(`/jobs/${jobId}/photos`).set(asMe()).attach("photo", IMAGES.jpeg, "x.png");
     expect(jpeg.status).toBe(201);
     expect(jpeg.body.content_type).toBe("image/jpeg");
+    for (const [kind, bytes] of [
+      ["image/webp", IMAGES.webp],
+      ["image/heic", IMAGES.heic],
+    ] as const) {
+      const res = await request(t.app).post(`/jobs/${jobId}/photos`).set(asMe()).attach("photo", bytes, "photo.jpg");
+      expect(res.status, kind).toBe(201);
+      expect(res.body.content_type).toBe(kind);
+    }
     const rows = await t.owner.query<{ storage_key: string; worker_id: string; sha256: string }>(
       `SELECT storage_key, worker_id, sha256 FROM order_photos ORDER BY created_at`,
     );
-    expect(rows.rows).toHaveLength(2);
+    expect(rows.rows).toHaveLength(4);
     for (const r of rows.rows) {
       expect(r.storage_key.startsWith(`${org.orgId}/`)).toBe(true);
       expect(r.worker_id).toBe(me.id);

@@ -1,4 +1,4 @@
-import { mutate, type Audit } from "@cleanops/db";
+import { diffViews, mutate, type Audit } from "@cleanops/db";
 import { getRequestId } from "@cleanops/http";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Request, Response } from "express";
@@ -50,17 +50,8 @@ function workerAudit(audit: Audit, workerId: string): Audit {
     record: (entry) => audit.record({ ...entry, changes: { ...entry.changes, actor } }),
     created: (entityType, entityId, after) => wrapped.record({ action: `${entityType}.created`, entityType, entityId, changes: { after } }),
     updated: (entityType, entityId, before, after, action) => {
-      const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-      const b: Record<string, unknown> = {};
-      const a: Record<string, unknown> = {};
-      for (const k of keys) {
-        if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) {
-          b[k] = before[k] ?? null;
-          a[k] = after[k] ?? null;
-        }
-      }
-      if (Object.keys(a).length > 0)
-        wrapped.record({ action: action ?? `${entityType}.updated`, entityType, entityId, changes: { before: b, after: a } });
+      const diff = diffViews(before, after);
+      if (diff) wrapped.record({ action: action ?? `${entityType}.updated`, entityType, entityId, changes: diff });
     },
   };
   return wrapped;
