@@ -29,10 +29,18 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
     currency: "EUR",
     addons: [{ addon_id: addon, quantity: 1 }],
   });
+  const hours = await post(t, owner, `/teams/${team}/working-hours`, {
+    weekday: 2,
+    starts_at_local: "08:00",
+    ends_at_local: "18:00",
+    timezone: "Europe/Paris",
+  });
+  const blackout = await post(t, owner, `/teams/${team}/blackouts`, { starts_at: "2026-10-01T00:00:00Z", ends_at: "2026-10-02T00:00:00Z" });
+  const worker = await post(t, owner, "/workers", { name: "Other org's worker", email: "worker@example.test", team_id: team });
   const member = (await t.make.membership({ org: owner.org, user: await t.make.user(), role: "dispatcher" })).id;
   const inviteRes = await request(t.app).post("/invitations").set(owner.headers).send({ email: "invitee@example.test", role: "finance" });
   const invitation = (inviteRes.body as { invitation: { id: string } }).invitation.id;
-  return { org, client, team, addon, booking, member, invitation };
+  return { org, client, team, addon, booking, member, invitation, hours, blackout, worker };
 }
 
 /** The first org's caller, for the public routes that take credentials in the body. */
@@ -72,4 +80,25 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
   "POST /bookings/:id/status": (r) => ({ path: `/bookings/${r.booking}/status`, body: { status: "cancelled" } }),
   "POST /bookings/:id/reschedule": (r) => ({ path: `/bookings/${r.booking}/reschedule`, body: { starts_at: "2026-09-03T09:00:00Z" } }),
   "GET /teams/:id/schedule": (r) => ({ path: `/teams/${r.team}/schedule?date=2026-09-01` }),
+  "GET /teams/:id": (r) => ({ path: `/teams/${r.team}` }),
+  "PATCH /teams/:id": (r) => ({ path: `/teams/${r.team}`, body: { name: "Taken over", active: false } }),
+  "POST /teams/:id/working-hours": (r) => ({
+    path: `/teams/${r.team}/working-hours`,
+    body: { weekday: 3, starts_at_local: "08:00", ends_at_local: "12:00", timezone: "Europe/Paris" },
+  }),
+  "GET /teams/:id/working-hours": (r) => ({ path: `/teams/${r.team}/working-hours` }),
+  "DELETE /teams/:id/working-hours/:hours_id": (r) => ({ path: `/teams/${r.team}/working-hours/${r.hours}` }),
+  "POST /teams/:id/blackouts": (r) => ({
+    path: `/teams/${r.team}/blackouts`,
+    body: { starts_at: "2026-11-01T00:00:00Z", ends_at: "2026-11-02T00:00:00Z" },
+  }),
+  "GET /teams/:id/blackouts": (r) => ({ path: `/teams/${r.team}/blackouts` }),
+  "DELETE /teams/:id/blackouts/:blackout_id": (r) => ({ path: `/teams/${r.team}/blackouts/${r.blackout}` }),
+  "POST /workers": (r) => ({ path: "/workers", body: { name: "Poached", email: "poached@example.test", team_id: r.team } }),
+  "GET /workers/:id": (r) => ({ path: `/workers/${r.worker}` }),
+  "PATCH /workers/:id": (r) => ({ path: `/workers/${r.worker}`, body: { name: "Taken over" } }),
+  "POST /workers/:id/move": (r) => ({ path: `/workers/${r.worker}/move`, body: { team_id: r.team } }),
+  "POST /workers/:id/deactivate": (r) => ({ path: `/workers/${r.worker}/deactivate` }),
+  "POST /workers/:id/reactivate": (r) => ({ path: `/workers/${r.worker}/reactivate` }),
+  "POST /workers/:id/invitation": (r) => ({ path: `/workers/${r.worker}/invitation` }),
 };

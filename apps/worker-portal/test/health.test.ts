@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { ormOptions, tenantOrmOptions } from "@cleanops/db";
-import { createTestDatabase } from "@cleanops/db/testing";
+import { asAppRole, createTestDatabase } from "@cleanops/db/testing";
 import { describeHealthContract, postAroundJsonLimit } from "@cleanops/http/testing";
 import { filesystemStorage } from "@cleanops/storage";
 import { MikroORM } from "@mikro-orm/postgresql";
@@ -15,9 +15,11 @@ const storage = filesystemStorage(".data/test-unused-photos");
 
 describeHealthContract<OrmHandle>("worker-portal", {
   createApp: ({ pool, logger }) => createApp({ orm: pool.orm, logger, keyRing: TEST_KEY_RING, storage }),
-  // The app's only pool is the ORM's; MikroORM's constructor discovers the entities without connecting.
-  createPool: (url) => {
-    const orm = new MikroORM(tenantOrmOptions(ormOptions(url, { pool: { min: 0, max: 2 } })));
+  // The app's only pool is the ORM's (its constructor discovers the entities without connecting), as the application
+  // role as in production; a legacy database predates that role's grants (0037): only its owner can read which
+  // migrations are pending there.
+  createPool: (url, template) => {
+    const orm = new MikroORM(tenantOrmOptions(ormOptions(template === "head" ? asAppRole(url) : url, { pool: { min: 0, max: 2 } })));
     return { orm, end: () => orm.close(true) };
   },
   createTestDatabase,

@@ -9,7 +9,10 @@ export const ACCESS_TOKEN_ALGORITHM = "HS256";
 export const ACCESS_TOKEN_AUDIENCES = ["admin-api", "worker-portal"] as const;
 export type AccessTokenAudience = (typeof ACCESS_TOKEN_AUDIENCES)[number];
 
-/** Staff roles, as in the `memberships.role` CHECK constraint (migration 0034) and `ROLES` of @cleanops/db. */
+/**
+ * Staff roles: the one list in code. @cleanops/db re-exports it as `ROLES` (and its entities use it), since db depends
+ * on auth and never the other way; only the frozen CHECK constraints of migrations 0034 and 0038 spell it again.
+ */
 export const STAFF_ROLES = ["owner", "admin", "dispatcher", "finance"] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 export const WORKER_ROLE = "worker";

@@ -23,14 +23,14 @@ const str = (v: string | boolean | undefined) => (typeof v === "string" ? v : un
 
 export const COMMANDS: Record<string, Command> = {
   "db:migrate": {
-    summary: "[--to <id prefix, e.g. 0033>]  apply pending migrations (to head, or up to --to)",
-    options: { to: { type: "string" } },
-    run: (ctx, v) => migrateCommand(ctx, { to: str(v.to) }),
+    summary: "[--to <id prefix, e.g. 0033>] [--no-wait]  apply pending migrations (to head, or up to --to)",
+    options: { to: { type: "string" }, "no-wait": { type: "boolean" } },
+    run: (ctx, v) => migrateCommand(ctx, { to: str(v.to), wait: v["no-wait"] !== true }),
   },
   "db:rollback": {
-    summary: "[--force-data-loss]  revert the last applied migration (one step)",
-    options: { "force-data-loss": { type: "boolean" } },
-    run: (ctx, v) => rollbackCommand(ctx, { forceDataLoss: v["force-data-loss"] === true }),
+    summary: "[--force-data-loss] [--no-wait]  revert the last applied migration (one step)",
+    options: { "force-data-loss": { type: "boolean" }, "no-wait": { type: "boolean" } },
+    run: (ctx, v) => rollbackCommand(ctx, { forceDataLoss: v["force-data-loss"] === true, wait: v["no-wait"] !== true }),
   },
   "db:status": { summary: "show applied and pending migrations", options: {}, run: (ctx) => statusCommand(ctx) },
   "db:backup": {
@@ -39,7 +39,7 @@ export const COMMANDS: Record<string, Command> = {
     run: (ctx, v) => backupCommand(ctx, { out: str(v.out) }),
   },
   "db:restore": {
-    summary: "FILE [--clean]  pg_restore a backup and verify every table's row count",
+    summary: "FILE [--clean]  pg_restore a backup and verify its catalog, privileges and every table's rows",
     options: { clean: { type: "boolean" } },
     positionals: true,
     run: (ctx, v, p) => restoreCommand(ctx, { file: p[0], clean: v.clean === true }),
@@ -119,6 +119,7 @@ async function main(): Promise<void> {
     const exitCode = err instanceof CliError ? err.exitCode : 1;
     const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
     process.stderr.write(`error: ${message}\n`);
+    if (err instanceof CliError) for (const detail of err.details) process.stderr.write(`  ${detail}\n`);
     if (!(err instanceof CliError)) ctx.logger.debug({ err }, "command failed");
     process.exit(exitCode);
   }

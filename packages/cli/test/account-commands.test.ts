@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from "@cleanops/db/testing";
 import { verifyPassword } from "@cleanops/auth";
+import { NEW_PASSWORD_RULE } from "@cleanops/db";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userCreateCommand } from "../src/commands/account-commands.ts";
@@ -77,6 +78,10 @@ describe("org:create, user:create, member:add", () => {
     );
     await expect(runCommand(["user:create", "--email", "nobody@example.com"], testContext(db.url))).rejects.toThrow(
       "no --password given and no terminal to prompt on",
+    );
+    // The same rule, in the same words, as admin-api's sign-up and invitations.
+    await expect(runCommand(["user:create", "--email", "short@example.com", "--password", "short"], testContext(db.url))).rejects.toThrow(
+      `${NEW_PASSWORD_RULE}; nothing was created`,
     );
   });
 

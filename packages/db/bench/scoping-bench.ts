@@ -5,7 +5,7 @@ import pg from "pg";
 import { loadDbConfig } from "../src/config.ts";
 import { Booking } from "../src/entities/index.ts";
 import { createLogger } from "../src/logger.ts";
-import { APP_ROLE } from "../src/migrations/0037-row-level-security.ts";
+import { APP_ROLE } from "../src/tenancy/database-roles.ts";
 import { MigrationRunner } from "../src/migrations/migrator.ts";
 import { ormOptions } from "../src/orm/orm-config.ts";
 import { startEmbeddedPostgres } from "../src/postgres/embedded.ts";

@@ -4,23 +4,37 @@ export { createPgPool, withDatabaseName } from "./postgres/pool.ts";
 export { checkReadiness, type Readiness } from "./readiness.ts";
 export { DEFAULT_ORG_ID, TENANT_TABLES } from "./migrations/tenant-tables.ts";
 export { MigrationRunner, type MigrationStatus } from "./migrations/migrator.ts";
+export { MIGRATION_LOCK_KEY, MigrationLockBusyError, type MigrationLockOptions } from "./migrations/migration-lock.ts";
 export { MIGRATION_NAMES } from "./migrations/names.ts";
 export {
   PlatformInputError,
   ROLES,
   addMembership,
+  createInvoiceSequence,
   createOrganization,
   createUser,
+  emSqlRunner,
+  pgSqlRunner,
   findOrganization,
   normalizeEmail,
   parseRole,
-  slugify,
   withTransaction,
   type Membership,
   type Organization,
   type Role,
+  type SqlRunner,
   type User,
 } from "./platform/platform-admin.ts";
+export {
+  MAX_PASSWORD_LENGTH,
+  NEW_PASSWORD_RULE,
+  newPasswordProblem,
+  newPasswordSchema,
+  SLUG_PATTERN,
+  SLUG_RULE,
+  slugify,
+  slugSchema,
+} from "./platform/account-rules.ts";
 export { acquireDatabase, describeConnectionError, ensureDatabase, type DatabaseHandle } from "./postgres/server.ts";
 export { startEmbeddedPostgres, type EmbeddedServer } from "./postgres/embedded.ts";
 export { LEGACY_HEAD } from "./migrations/registry.ts";
@@ -34,7 +48,8 @@ export { orgEntityManager, withOrg } from "./tenancy/with-org.ts";
 export { TenantError, type TenantErrorCode } from "./tenancy/tenant-errors.ts";
 export { assertOrgId, CURRENT_ORG_SETTING, TENANT_FILTER } from "./tenancy/tenant-filter.ts";
 export { allocateInvoiceNumber } from "./invoices/invoice-numbers.ts";
-export { APP_ROLE, PLATFORM_ROLE } from "./migrations/0037-row-level-security.ts";
+export { APP_ROLE, createRolesSql, PLATFORM_ROLE, ROLE_CREATION_LOCK_KEY } from "./tenancy/database-roles.ts";
+export { checksumAllTables, describeDifferences, snapshotCatalog, type CatalogSnapshot, type TableChecksum } from "./postgres/catalog.ts";
 export { resolvePublicInvoiceToken, type PublicInvoiceTarget } from "./invoices/public-invoice-tokens.ts";
 export { diffViews, mutate, type Audit, type AuditActor, type AuditEntry } from "./audit/mutate.ts";
 export { keysetAfter, NEWEST_FIRST, type KeysetCursor } from "./queries/keyset.ts";

@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { pino, type Logger } from "pino";
 import pretty from "pino-pretty";
 
@@ -21,7 +22,10 @@ const redact = {
 };
 
 export type LoggerOptions = {
-  /** Human-readable lines for a terminal (still structured underneath); JSON otherwise. */
+  /**
+   * Human-readable lines (still structured underneath) or JSON lines. By default: readable when the destination is a
+   * terminal (`pnpm start`, whose apps inherit it), JSON when it is a pipe or file (a log collector, CI).
+   */
   pretty?: boolean;
   /** 1 = stdout (services), 2 = stderr (command-line tools, whose stdout is their answer). */
   fd?: 1 | 2;
@@ -29,8 +33,9 @@ export type LoggerOptions = {
 
 export function createLogger(level: string, name = "cleanops", options: LoggerOptions = {}): Logger {
   const fd = options.fd ?? 1;
-  const stream = options.pretty
-    ? pretty({ destination: fd, colorize: true, sync: true, ignore: "pid,hostname", translateTime: "HH:MM:ss.l" })
-    : pino.destination({ dest: fd, sync: true });
+  const stream =
+    (options.pretty ?? isatty(fd))
+      ? pretty({ destination: fd, colorize: true, sync: true, ignore: "pid,hostname", translateTime: "HH:MM:ss.l" })
+      : pino.destination({ dest: fd, sync: true });
   return pino({ name, level, redact }, stream);
 }

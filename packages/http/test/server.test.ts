@@ -29,15 +29,19 @@ describe("startServer", () => {
 
   it("lets an in-flight request finish before closing", async () => {
     let release: () => void = () => undefined;
+    // Resolved by the handler itself: stop() is called once the request is in flight, not after a guessed delay.
+    let onArrived: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (onArrived = resolve));
     const running = await startServer(
       (_req, res) => {
         release = () => res.end("done");
+        onArrived();
       },
       { host: "127.0.0.1", port: 0 },
     );
     const pending = request(running.url).get("/slow");
     const response = pending.then((r) => r.text);
-    await new Promise((r) => setTimeout(r, 100));
+    await arrived;
     const stopped = running.stop(5_000);
     release();
     expect(await response).toBe("done");

@@ -5,6 +5,9 @@ import { clients } from "./clients/clients.routes.ts";
 import { invitations } from "./invitations/invitations.routes.ts";
 import { memberships } from "./memberships/memberships.routes.ts";
 import { orgs } from "./orgs/orgs.routes.ts";
+import { teamSchedules } from "./team-schedules/team-schedules.routes.ts";
+import { teams } from "./teams/teams.routes.ts";
+import { workers } from "./workers/workers.routes.ts";
 
 /** Every resource of admin-api: routing, validation, access and the OpenAPI document all come from these. */
-export const RESOURCES: readonly Resource[] = [auth, orgs, memberships, invitations, clients, bookings];
+export const RESOURCES: readonly Resource[] = [auth, orgs, memberships, invitations, clients, teams, teamSchedules, workers, bookings];

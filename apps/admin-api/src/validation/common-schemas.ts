@@ -1,5 +1,4 @@
-import { MIN_PASSWORD_LENGTH } from "@cleanops/auth";
-import { ROLES } from "@cleanops/db";
+import { MAX_PASSWORD_LENGTH, ROLES } from "@cleanops/db";
 import { z } from "zod";
 import { email, id } from "../kernel/schemas.ts";
 
@@ -16,11 +15,8 @@ export const roleSchema = z.enum(ROLES);
 export const passwordSchema = z
   .string()
   .min(1)
-  .max(1024)
+  .max(MAX_PASSWORD_LENGTH)
   .refine((s) => !s.includes("\u0000"), { error: "a NUL character is not allowed" });
-
-/** A password being set. */
-export const newPasswordSchema = z.string().min(MIN_PASSWORD_LENGTH).max(1024);
 
 /** An opaque token as `generateOpaqueToken` makes them (43 base64url characters), with room for longer ones. */
 export const opaqueTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{32,256}$/, { error: "not a token" });

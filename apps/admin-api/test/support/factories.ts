@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hashPassword, signAccessToken, type KeyRing } from "@cleanops/auth";
-import type { Role } from "@cleanops/db";
+import { createOrganization, withTransaction, type Role } from "@cleanops/db";
 import type pg from "pg";
 import { TEST_KEY_RING } from "./test-keys.ts";
 
@@ -22,16 +22,15 @@ const short = () => randomUUID().slice(0, 8);
 export function factories(owner: pg.Client) {
   async function org(overrides: Partial<OrgRow & { status: "active" | "suspended" }> = {}): Promise<OrgRow> {
     const s = short();
-    const row = { orgId: overrides.orgId ?? randomUUID(), name: overrides.name ?? `Org ${s}`, slug: overrides.slug ?? `org-${s}` };
-    await owner.query(`INSERT INTO organizations (org_id, name, slug, status) VALUES ($1, $2, $3, $4)`, [
-      row.orgId,
-      row.name,
-      row.slug,
-      overrides.status ?? "active",
-    ]);
-    await owner.query(`INSERT INTO organization_billing (org_id, plan, status, seats) VALUES ($1, 'free', 'active', 1)`, [row.orgId]);
-    await owner.query(`INSERT INTO invoice_number_sequences (org_id, prefix, next_value) VALUES ($1, 'INV', 1)`, [row.orgId]);
-    return row;
+    const created = await withTransaction(owner, () =>
+      createOrganization(owner, {
+        id: overrides.orgId ?? randomUUID(),
+        name: overrides.name ?? `Org ${s}`,
+        slug: overrides.slug ?? `org-${s}`,
+        status: overrides.status,
+      }),
+    );
+    return { orgId: created.orgId, name: created.name, slug: created.slug };
   }
 
   async function user(overrides: UserOverrides = {}): Promise<UserRow> {

@@ -1,5 +1,13 @@
-import { hashPassword, MIN_PASSWORD_LENGTH } from "@cleanops/auth";
-import { addMembership, createOrganization, createUser, normalizeEmail, PlatformInputError, withTransaction } from "@cleanops/db";
+import { hashPassword } from "@cleanops/auth";
+import {
+  addMembership,
+  createOrganization,
+  createUser,
+  newPasswordProblem,
+  normalizeEmail,
+  PlatformInputError,
+  withTransaction,
+} from "@cleanops/db";
 import { CliError } from "../cli-error.ts";
 import type { CommandContext } from "../command-context.ts";
 import { promptHidden } from "./prompt.ts";
@@ -43,9 +51,8 @@ export async function userCreateCommand(
     const again = await readPassword("Repeat it: ");
     if (again !== password) throw new CliError("The passwords do not match; nothing was created");
   }
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new CliError(`Password must be at least ${MIN_PASSWORD_LENGTH} characters; nothing was created`);
-  }
+  const problem = newPasswordProblem(password);
+  if (problem) throw new CliError(`${problem}; nothing was created`);
   const passwordHash = await hashPassword(password);
   const user = await withClient(ctx, (c) => platform(() => createUser(c, { email, name: opts.name, passwordHash })));
   ctx.print(`Created user ${user.email}${user.name ? ` (${user.name})` : ""}`);

@@ -4,18 +4,24 @@ import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { z } from "zod";
+import { APP_ROLE, checksumAllTables, createRolesSql, describeDifferences, PLATFORM_ROLE, snapshotCatalog } from "@cleanops/db";
 import { CliError } from "../cli-error.ts";
 import type { CommandContext } from "../command-context.ts";
 import { libpqEnv, resolvePgTool, runTool } from "./pg-tools.ts";
 import { withDatabaseUrl } from "./with-database.ts";
 
 const manifestSchema = z.object({
-  format: z.literal("cleanops-backup/1"),
+  format: z.literal("cleanops-backup/2"),
   createdAt: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.number().int().nonnegative(),
+  /** The login that owned the objects when they were dumped. */
+  owner: z.string(),
   migrations: z.array(z.string()),
-  tables: z.record(z.string(), z.number().int().nonnegative()),
+  /** Row count and digest of every table's rows. */
+  tables: z.record(z.string(), z.object({ rows: z.number().int().nonnegative(), checksum: z.string() })),
+  /** The catalog (tables, columns, constraints, indexes, policies, RLS flags, ACLs) as `snapshotCatalog` reads it. */
+  catalog: z.record(z.string(), z.unknown()),
 });
 export type BackupManifest = z.infer<typeof manifestSchema>;
 
@@ -27,28 +33,37 @@ async function sha256File(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** Exact row counts of every table and the applied migrations: what a restore must reproduce. */
-async function inventory(connectionString: string): Promise<{ tables: Record<string, number>; migrations: string[] }> {
+type Inventory = Pick<BackupManifest, "owner" | "migrations" | "tables" | "catalog">;
+
+/** The catalog, every table's rows (count and digest) and the applied migrations: what a restore must reproduce. */
+async function inventory(connectionString: string): Promise<Inventory> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    const tables = await client.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1`,
-    );
-    const counts: Record<string, number> = {};
-    for (const { name } of tables.rows) {
-      const r = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${pg.escapeIdentifier(name)}`);
-      counts[name] = r.rows[0]?.n ?? 0;
-    }
-    const hasMigrations = tables.rows.some((t) => t.name === "mikro_orm_migrations");
-    const migrations = hasMigrations
-      ? (await client.query<{ name: string }>(`SELECT name FROM mikro_orm_migrations ORDER BY id`)).rows.map((r) => r.name)
-      : [];
-    return { tables: counts, migrations };
+    const owner = (await client.query<{ u: string }>("SELECT current_user AS u")).rows[0]?.u ?? "";
+    const tables = await checksumAllTables(client);
+    const migrations =
+      "mikro_orm_migrations" in tables
+        ? (await client.query<{ name: string }>(`SELECT name FROM mikro_orm_migrations ORDER BY id`)).rows.map((r) => r.name)
+        : [];
+    const catalog = (await snapshotCatalog(client)) as unknown as Record<string, unknown>;
+    return { owner, migrations, tables, catalog };
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Every way the database at `url` differs from the backup's manifest: catalog (schema, row security, privileges),
+ * rows of each table (count and digest), applied migrations. Empty when the restore gave back the same database.
+ */
+export async function verifyRestore(url: string, manifest: BackupManifest): Promise<string[]> {
+  const after = await inventory(url);
+  return [
+    ...describeDifferences(manifest.catalog, after.catalog, "catalog"),
+    ...describeDifferences(manifest.tables, after.tables, "rows"),
+    ...(after.migrations.join(",") === manifest.migrations.join(",") ? [] : ["applied migrations differ from the backup's"]),
+  ];
 }
 
 export async function backupCommand(ctx: CommandContext, opts: { out?: string | undefined }): Promise<string> {
@@ -60,17 +75,18 @@ export async function backupCommand(ctx: CommandContext, opts: { out?: string | 
     // Counted in the same state the dump captures: the playbook has the application stopped during a backup.
     const inv = await inventory(url);
     ctx.print(`Backing up ${Object.keys(inv.tables).length} tables to ${file} ...`);
-    await runTool(bin, ["--format=custom", "--no-owner", "--no-privileges", `--file=${file}`], libpqEnv(url));
+    // With owners and privileges: the GRANTs to cleanops_app and the REVOKE FROM PUBLIC on
+    // resolve_invoice_public_token are part of what keeps one org from another, a restore must give them back.
+    await runTool(bin, ["--format=custom", `--file=${file}`], libpqEnv(url));
     const manifest: BackupManifest = {
-      format: "cleanops-backup/1",
+      format: "cleanops-backup/2",
       createdAt: new Date().toISOString(),
       sha256: await sha256File(file),
       bytes: (await stat(file)).size,
-      migrations: inv.migrations,
-      tables: inv.tables,
+      ...inv,
     };
     await writeFile(manifestPath(file), `${JSON.stringify(manifest, null, 2)}\n`);
-    const rows = Object.values(inv.tables).reduce((a, b) => a + b, 0);
+    const rows = Object.values(inv.tables).reduce((a, b) => a + b.rows, 0);
     ctx.print(`Backup written: ${file} (${manifest.bytes} bytes, ${rows} rows, sha256 ${manifest.sha256.slice(0, 12)}…)`);
     ctx.print(`Manifest: ${manifestPath(file)}`);
   });
@@ -84,8 +100,16 @@ export async function restoreCommand(ctx: CommandContext, opts: { file?: string 
   if (!existsSync(manifestPath(file))) {
     throw new CliError(`No manifest beside the backup (${manifestPath(file)}): cannot verify a restore, so none is attempted`);
   }
-  const parsed = manifestSchema.safeParse(JSON.parse(await readFile(manifestPath(file), "utf8")));
-  if (!parsed.success) throw new CliError(`The manifest ${manifestPath(file)} is not a cleanops backup manifest`);
+  const raw: unknown = JSON.parse(await readFile(manifestPath(file), "utf8"));
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const format = typeof raw === "object" && raw !== null && "format" in raw ? String(raw.format) : "none";
+    throw new CliError(
+      format === "cleanops-backup/1"
+        ? `The manifest ${manifestPath(file)} is of an older format (row counts only): it cannot verify a restore, take a new backup`
+        : `The manifest ${manifestPath(file)} is not a cleanops backup manifest`,
+    );
+  }
   const manifest = parsed.data;
   if ((await sha256File(file)) !== manifest.sha256) {
     throw new CliError(`The backup file does not match its manifest's checksum: it is damaged or not the file that was written`);
@@ -93,18 +117,45 @@ export async function restoreCommand(ctx: CommandContext, opts: { file?: string 
 
   await withDatabaseUrl(ctx, async (url) => {
     const bin = await resolvePgTool("pg_restore", ctx.config.pgBinDir, url);
-    const current = await inventory(url);
-    if (Object.keys(current.tables).length > 0 && !opts.clean) {
-      throw new CliError(
-        `The target database is not empty (${Object.keys(current.tables).length} tables). Pass --clean to replace its contents with the backup`,
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    let keepOwners: boolean;
+    let restorer: string;
+    try {
+      const tables = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'`,
       );
+      const existing = tables.rows[0]?.n ?? 0;
+      if (existing > 0 && !opts.clean) {
+        throw new CliError(`The target database is not empty (${existing} tables). Pass --clean to replace its contents with the backup`);
+      }
+      // The roles the dump's policies and GRANTs name, created (when missing) exactly as migration 0037 does.
+      try {
+        await client.query(createRolesSql());
+      } catch (error) {
+        throw new CliError(
+          `Cannot create the roles the backup needs (${APP_ROLE}, ${PLATFORM_ROLE}): ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      const me = await client.query<{ user: string; superuser: boolean; owner_exists: boolean }>(
+        `SELECT current_user AS user, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
+                EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS owner_exists`,
+        [manifest.owner],
+      );
+      const row = me.rows[0];
+      restorer = row?.user ?? "";
+      // The dump's owner is kept when this login is that owner, or a superuser on a server that has that role;
+      // otherwise this login owns what it restores (privileges of everyone else still come back).
+      keepOwners = restorer === manifest.owner || (row?.superuser === true && row.owner_exists);
+    } finally {
+      await client.end();
     }
     ctx.print(`Restoring ${file} ...`);
+    if (!keepOwners) ctx.print(`The backup's owner ${manifest.owner} cannot be kept here: ${restorer} owns the restored objects.`);
     await runTool(
       bin,
       [
-        "--no-owner",
-        "--no-privileges",
+        ...(keepOwners ? [] : ["--no-owner"]),
         "--exit-on-error",
         "--single-transaction",
         ...(opts.clean ? ["--clean", "--if-exists"] : []),
@@ -113,16 +164,13 @@ export async function restoreCommand(ctx: CommandContext, opts: { file?: string 
       ],
       libpqEnv(url),
     );
-    const after = await inventory(url);
-    const problems: string[] = [];
-    for (const [table, rows] of Object.entries(manifest.tables)) {
-      if (after.tables[table] !== rows) problems.push(`${table}: expected ${rows} rows, found ${after.tables[table] ?? "no table"}`);
+    const problems = await verifyRestore(url, manifest);
+    if (problems.length > 0) {
+      throw new CliError(`Restore verification FAILED (${problems.length} differences from the backup):`, 1, problems);
     }
-    if (after.migrations.join(",") !== manifest.migrations.join(",")) problems.push("applied migrations differ from the backup's");
-    if (problems.length > 0) throw new CliError(`Restore verification FAILED: ${problems.join("; ")}`);
-    const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
+    const rows = Object.values(manifest.tables).reduce((a, b) => a + b.rows, 0);
     ctx.print(
-      `Restore verified: ${Object.keys(manifest.tables).length} tables and ${rows} rows match the backup; ${manifest.migrations.length} migrations applied.`,
+      `Restore verified: ${Object.keys(manifest.tables).length} tables and ${rows} rows match the backup (row checksums, catalog and privileges); ${manifest.migrations.length} migrations applied.`,
     );
   });
 }

@@ -1,6 +1,7 @@
 import { hashPassword } from "@cleanops/auth";
 import {
   addMembership,
+  createInvoiceSequence,
   createOrganization,
   createUser,
   DEFAULT_ORG_ID,
@@ -65,12 +66,6 @@ async function seedBusinessData(client: pg.ClientBase, orgId: string, label: str
   );
 }
 
-async function ensureSequence(client: pg.ClientBase, orgId: string): Promise<void> {
-  await client.query(`INSERT INTO invoice_number_sequences (org_id, prefix, next_value) VALUES ($1, 'INV', 1) ON CONFLICT DO NOTHING`, [
-    orgId,
-  ]);
-}
-
 /** Loads the demo once: a second run finds the second org and leaves everything as it is. */
 export async function seedDemo(client: pg.ClientBase): Promise<{ seeded: boolean }> {
   try {
@@ -87,7 +82,8 @@ export async function seedDemo(client: pg.ClientBase): Promise<{ seeded: boolean
     await addMembership(client, { org: DEFAULT_ORG_ID, email: "owner@default.test", role: "owner" });
     await addMembership(client, { org: DEFAULT_ORG_ID, email: "dispatch@default.test", role: "dispatcher" });
     await addMembership(client, { org: second.orgId, email: "owner@brighthomes.test", role: "owner" });
-    await ensureSequence(client, DEFAULT_ORG_ID);
+    // The Default org predates createOrganization (migration 0034 made it): give it the numbering every org has.
+    await createInvoiceSequence(client, DEFAULT_ORG_ID);
     await seedBusinessData(client, DEFAULT_ORG_ID, "Default");
     await seedBusinessData(client, second.orgId, "Bright Homes");
   });

@@ -1,5 +1,6 @@
 import { Migration } from "@mikro-orm/migrations";
 import type { MigrationContext } from "./migration-context.ts";
+import { guardDataLoss } from "./data-loss.ts";
 import type { SqlMigrationClass } from "./sql-migration.ts";
 import { DEFAULT_ORG_ID } from "./tenant-tables.ts";
 
@@ -72,25 +73,30 @@ export function createM0034(ctx: MigrationContext): SqlMigrationClass {
 
     override async down(): Promise<void> {
       const q = (sql: string) => this.execute(sql);
+      // Everything this step would delete, asked for before any change: staff accounts have no place in the legacy
+      // schema, and organizations created after 0034 have no legacy integer id (their billing and usage go with them).
       const unmappable = await this.execute(
         `SELECT org_id::text AS org_id, name FROM organizations WHERE NOT (${MAPPABLE("org_id")}) ORDER BY created_at`,
       );
-      if (unmappable.length > 0) {
-        const list = unmappable.map((o) => `${String(o.org_id)} (${String(o.name)})`).join(", ");
-        if (!ctx.forceDataLoss) {
-          throw new Error(
-            `0034 down refused: ${unmappable.length} organization(s) were created after the migration and have no legacy integer id: ${list}. ` +
-              `Rolling back would delete them with their billing and usage. Restore a backup instead, or pass --force-data-loss.`,
-          );
-        }
-        ctx.logger.warn({ organizations: list }, "0034 down: deleting organizations that have no legacy id (--force-data-loss)");
-      }
       const [counts] = await this.execute(
-        `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM memberships)::int AS memberships`,
+        `SELECT (SELECT count(*) FROM organizations WHERE NOT (${MAPPABLE("org_id")}))::int AS organizations,
+                (SELECT count(*) FROM organization_billing WHERE NOT (${MAPPABLE("org_id")}))::int AS organization_billing,
+                (SELECT count(*) FROM organization_usage_events WHERE NOT (${MAPPABLE("org_id")}))::int AS organization_usage_events,
+                (SELECT count(*) FROM users)::int AS users,
+                (SELECT count(*) FROM memberships)::int AS memberships`,
       );
-      ctx.logger.warn(
-        { users: counts?.users, memberships: counts?.memberships },
-        "0034 down: dropping users and memberships (the legacy schema has no place for them)",
+      const losses = ["organizations", "organization_billing", "organization_usage_events", "users", "memberships"].map((table) => ({
+        table,
+        rows: Number(counts?.[table] ?? 0),
+      }));
+      const orgNames = unmappable.map((o) => `${String(o.org_id)} (${String(o.name)})`).join(", ");
+      guardDataLoss(
+        ctx,
+        "0034",
+        losses,
+        unmappable.length > 0
+          ? `staff accounts and the organizations created after the migration, which have no legacy integer id: ${orgNames}`
+          : "staff accounts (the legacy schema has no place for them)",
       );
       await q(`DROP TABLE memberships`);
       await q(`DROP TABLE users`);

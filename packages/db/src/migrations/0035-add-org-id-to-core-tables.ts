@@ -1,3 +1,4 @@
+import { guardDataLoss } from "./data-loss.ts";
 import type { MigrationContext } from "./migration-context.ts";
 import { onlineMigration, type OnlineDdl } from "./online-ddl.ts";
 import type { SqlMigrationClass } from "./sql-migration.ts";
@@ -127,14 +128,8 @@ async function rowsOutsideDefault(ddl: OnlineDdl): Promise<{ table: string; rows
 async function down(ddl: OnlineDdl, ctx: MigrationContext): Promise<void> {
   const foreign = await rowsOutsideDefault(ddl);
   if (foreign.length > 0) {
-    const list = foreign.map((f) => `${f.table}: ${f.rows}`).join(", ");
-    if (!ctx.forceDataLoss) {
-      throw new Error(
-        `0035 down refused: rows belong to organizations other than Default (${list}). The legacy schema has no org_id, ` +
-          `so these rows would be deleted. Restore a backup instead, or pass --force-data-loss to delete them.`,
-      );
-    }
-    ctx.logger.warn({ tables: foreign }, `0035 down: deleting rows of non-Default organizations (--force-data-loss): ${list}`);
+    // The legacy schema has no org_id: only the Default org's rows have a place in it.
+    guardDataLoss(ctx, "0035", foreign, "the rows of organizations other than Default");
     const children = [...TENANT_TABLES].reverse();
     await ddl.run("delete non-Default org rows", [
       ...APPEND_ONLY_TABLES.map((t) => `ALTER TABLE ${t} DISABLE TRIGGER ${t}_append_only`),

@@ -1,29 +1,10 @@
+import { APP_ROLE, createRolesSql, PLATFORM_ROLE } from "../tenancy/database-roles.ts";
 import { sqlMigration } from "./sql-migration.ts";
 import { APPEND_ONLY_TABLES, TENANT_TABLES } from "./tenant-tables.ts";
-
-/** The role the three apps log in as: no ownership, no BYPASSRLS, only the grants below. */
-export const APP_ROLE = "cleanops_app";
-/** Members see every org through the `platform_all` policies: the migrating owner, hence migrations and the CLI. */
-export const PLATFORM_ROLE = "cleanops_platform";
 
 const CURRENT_ORG = "nullif(current_setting('app.current_org', true), '')::uuid";
 const appendOnly = new Set<string>(APPEND_ONLY_TABLES);
 const writable = TENANT_TABLES.map((t) => t.name).filter((t) => !appendOnly.has(t));
-
-// Roles are cluster-wide (shared by every database of the server), so they are created once and never dropped here.
-const createRoles = `DO $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
-    CREATE ROLE ${APP_ROLE} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${PLATFORM_ROLE}') THEN
-    CREATE ROLE ${PLATFORM_ROLE} NOLOGIN;
-  END IF;
-  IF NOT pg_has_role(current_user, '${PLATFORM_ROLE}', 'MEMBER') THEN
-    EXECUTE format('GRANT ${PLATFORM_ROLE} TO %I', current_user);
-  END IF;
-END
-$$`;
 
 /**
  * The database as the last guard: on every business table a session sees and writes only the rows of the org in
@@ -31,7 +12,7 @@ $$`;
  */
 export const m0037RowLevelSecurity = sqlMigration({
   up: [
-    createRoles,
+    createRolesSql(),
     ...TENANT_TABLES.flatMap((t) => [
       `ALTER TABLE ${t.name} ENABLE ROW LEVEL SECURITY`,
       `ALTER TABLE ${t.name} FORCE ROW LEVEL SECURITY`,

@@ -1,5 +1,8 @@
-import { sqlMigration } from "./sql-migration.ts";
-import { APP_ROLE } from "./0037-row-level-security.ts";
+import { Migration } from "@mikro-orm/migrations";
+import { guardDataLoss } from "./data-loss.ts";
+import type { MigrationContext } from "./migration-context.ts";
+import type { SqlMigrationClass } from "./sql-migration.ts";
+import { APP_ROLE } from "../tenancy/database-roles.ts";
 
 /**
  * What staff authentication keeps: refresh tokens (hashed, rotated, grouped in families so reuse revokes a whole
@@ -7,9 +10,8 @@ import { APP_ROLE } from "./0037-row-level-security.ts";
  * tables: a login or an invitation is looked up before any org context exists, so they carry org_id as a plain
  * foreign key and no row-level security; the application only ever reaches them by token hash or by user.
  */
-export const m0038AuthSessionsAndInvitations = sqlMigration({
-  up: [
-    `CREATE TABLE refresh_tokens (
+const UP: readonly string[] = [
+  `CREATE TABLE refresh_tokens (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
       org_id uuid NOT NULL REFERENCES organizations (org_id) ON DELETE CASCADE,
@@ -20,9 +22,9 @@ export const m0038AuthSessionsAndInvitations = sqlMigration({
       revoked_at timestamptz,
       created_at timestamptz NOT NULL DEFAULT now()
     )`,
-    `CREATE INDEX refresh_tokens_family_id_idx ON refresh_tokens (family_id)`,
-    `CREATE INDEX refresh_tokens_user_id_idx ON refresh_tokens (user_id)`,
-    `CREATE TABLE invitations (
+  `CREATE INDEX refresh_tokens_family_id_idx ON refresh_tokens (family_id)`,
+  `CREATE INDEX refresh_tokens_user_id_idx ON refresh_tokens (user_id)`,
+  `CREATE TABLE invitations (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       org_id uuid NOT NULL REFERENCES organizations (org_id) ON DELETE CASCADE,
       email text NOT NULL CHECK (email = lower(btrim(email))),
@@ -35,20 +37,36 @@ export const m0038AuthSessionsAndInvitations = sqlMigration({
       revoked_at timestamptz,
       created_at timestamptz NOT NULL DEFAULT now()
     )`,
-    `CREATE INDEX invitations_org_id_created_at_idx ON invitations (org_id, created_at)`,
-    `CREATE TABLE login_attempts (
+  `CREATE INDEX invitations_org_id_created_at_idx ON invitations (org_id, created_at)`,
+  `CREATE TABLE login_attempts (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       email text NOT NULL,
       ip inet,
       succeeded boolean NOT NULL,
       attempted_at timestamptz NOT NULL DEFAULT now()
     )`,
-    `CREATE INDEX login_attempts_email_attempted_at_idx ON login_attempts (email, attempted_at)`,
-    `CREATE INDEX login_attempts_ip_attempted_at_idx ON login_attempts (ip, attempted_at)`,
-    `GRANT SELECT, INSERT, UPDATE ON refresh_tokens, invitations TO ${APP_ROLE}`,
-    `GRANT SELECT, INSERT, DELETE ON login_attempts TO ${APP_ROLE}`,
-    // An attempt is counted as a failure before the password is checked, and only ever turned into a success.
-    `GRANT UPDATE (succeeded) ON login_attempts TO ${APP_ROLE}`,
-  ],
-  down: [`DROP TABLE login_attempts`, `DROP TABLE invitations`, `DROP TABLE refresh_tokens`],
-});
+  `CREATE INDEX login_attempts_email_attempted_at_idx ON login_attempts (email, attempted_at)`,
+  `CREATE INDEX login_attempts_ip_attempted_at_idx ON login_attempts (ip, attempted_at)`,
+  `GRANT SELECT, INSERT, UPDATE ON refresh_tokens, invitations TO ${APP_ROLE}`,
+  `GRANT SELECT, INSERT, DELETE ON login_attempts TO ${APP_ROLE}`,
+  // An attempt is counted as a failure before the password is checked, and only ever turned into a success.
+  `GRANT UPDATE (succeeded) ON login_attempts TO ${APP_ROLE}`,
+];
+
+const TABLES = ["refresh_tokens", "invitations", "login_attempts"] as const;
+
+export function createM0038(ctx: MigrationContext): SqlMigrationClass {
+  return class extends Migration {
+    override up(): void {
+      for (const statement of UP) this.addSql(statement);
+    }
+
+    override async down(): Promise<void> {
+      // Dropping the tables loses live sessions, pending invitations and the throttle's memory: ask first.
+      const [counts] = await this.execute(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t})::int AS ${t}`).join(", ")}`);
+      const losses = TABLES.map((table) => ({ table, rows: Number(counts?.[table] ?? 0) }));
+      guardDataLoss(ctx, "0038", losses, "sign-in sessions, invitations and login attempts");
+      for (const t of [...TABLES].reverse()) this.addSql(`DROP TABLE ${t}`);
+    }
+  };
+}

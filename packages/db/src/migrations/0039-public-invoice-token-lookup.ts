@@ -1,5 +1,5 @@
 import { sqlMigration } from "./sql-migration.ts";
-import { APP_ROLE } from "./0037-row-level-security.ts";
+import { APP_ROLE } from "../tenancy/database-roles.ts";
 
 /**
  * PLATFORM ESCAPE HATCH for public invoice links: a customer's link carries a token, not an org, so the lookup must

@@ -1,17 +1,26 @@
 import { MikroORM } from "@mikro-orm/postgresql";
 import { Migrator } from "@mikro-orm/migrations";
 import type { MigrationContext } from "./migration-context.ts";
+import { acquireMigrationLock, type MigrationLockOptions } from "./migration-lock.ts";
 import { MIGRATION_NAMES, MIGRATIONS_TABLE, resolveMigrationName } from "./names.ts";
 import { MIGRATIONS } from "./registry.ts";
 
 export type MigrationStatus = { applied: { name: string; executedAt: Date }[]; pending: string[] };
 
-/** The MikroORM migrator over our explicit migration list, one migration per transaction (0035 manages its own). */
+/**
+ * The MikroORM migrator over our explicit migration list, one migration per transaction (0035 manages its own).
+ * `up` and `downOne` hold the database's migration lock for their whole run, so two migrators (or a migrate and a
+ * rollback) never interleave; `status` only reads.
+ */
 export class MigrationRunner {
   readonly #orm: MikroORM;
+  readonly #ctx: MigrationContext;
+  readonly #lock: MigrationLockOptions;
 
-  private constructor(orm: MikroORM, ctx: MigrationContext) {
+  private constructor(orm: MikroORM, ctx: MigrationContext, lock: MigrationLockOptions) {
     this.#orm = orm;
+    this.#ctx = ctx;
+    this.#lock = lock;
     const m = orm.migrator;
     m.on("migrating", (e) => ctx.logger.info({ migration: e.name }, `applying ${e.name}`));
     m.on("migrated", (e) => ctx.logger.info({ migration: e.name }, `applied ${e.name}`));
@@ -19,7 +28,8 @@ export class MigrationRunner {
     m.on("reverted", (e) => ctx.logger.info({ migration: e.name }, `reverted ${e.name}`));
   }
 
-  static async open(ctx: MigrationContext): Promise<MigrationRunner> {
+  /** By default a run waits for another one to finish, logging that it waits. */
+  static async open(ctx: MigrationContext, lock?: MigrationLockOptions): Promise<MigrationRunner> {
     const orm = await MikroORM.init({
       clientUrl: ctx.connectionString,
       entities: [],
@@ -38,19 +48,36 @@ export class MigrationRunner {
         silent: true,
       },
     });
-    return new MigrationRunner(orm, ctx);
+    return new MigrationRunner(
+      orm,
+      ctx,
+      lock ?? {
+        wait: true,
+        onWaiting: (pid) => ctx.logger.warn({ holderPid: pid }, "waiting for another migrator to finish"),
+      },
+    );
+  }
+
+  async #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const lock = await acquireMigrationLock(this.#ctx.connectionString, this.#lock);
+    try {
+      return await work();
+    } finally {
+      await lock.release();
+    }
   }
 
   /** Applies pending migrations up to and including `to` (an id prefix), or all of them. */
   async up(to?: string): Promise<string[]> {
     const target = to === undefined ? undefined : resolveMigrationName(to);
-    const done = await this.#orm.migrator.up(target === undefined ? undefined : { to: target });
+    // The pending list is read under the lock: a run that waited sees what the other one applied.
+    const done = await this.#exclusive(() => this.#orm.migrator.up(target === undefined ? undefined : { to: target }));
     return done.map((d) => d.name);
   }
 
   /** Reverts the last applied migration only. */
   async downOne(): Promise<string[]> {
-    const done = await this.#orm.migrator.down();
+    const done = await this.#exclusive(() => this.#orm.migrator.down());
     return done.map((d) => d.name);
   }
 

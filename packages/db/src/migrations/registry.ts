@@ -2,9 +2,9 @@ import { createM0034 } from "./0034-org-id-uuid-and-default-org.ts";
 import { createM0035 } from "./0035-add-org-id-to-core-tables.ts";
 import { createM0036 } from "./0036-org-scoped-references.ts";
 import { m0037RowLevelSecurity } from "./0037-row-level-security.ts";
-import { m0038AuthSessionsAndInvitations } from "./0038-auth-sessions-and-invitations.ts";
+import { createM0038 } from "./0038-auth-sessions-and-invitations.ts";
 import { m0039PublicInvoiceTokenLookup } from "./0039-public-invoice-token-lookup.ts";
-import { m0040BackOfficeOperations } from "./0040-back-office-operations.ts";
+import { createM0040 } from "./0040-back-office-operations.ts";
 import { m0001PlatformOrganizations } from "./legacy/0001-platform-organizations.ts";
 import { m0002ClientUsers } from "./legacy/0002-client-users.ts";
 import { m0003Teams } from "./legacy/0003-teams.ts";
@@ -82,9 +82,9 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: "0035_add_org_id_to_core_tables", create: createM0035 },
   { name: "0036_org_scoped_references", create: createM0036 },
   { name: "0037_row_level_security", create: () => m0037RowLevelSecurity },
-  { name: "0038_auth_sessions_and_invitations", create: () => m0038AuthSessionsAndInvitations },
+  { name: "0038_auth_sessions_and_invitations", create: createM0038 },
   { name: "0039_public_invoice_token_lookup", create: () => m0039PublicInvoiceTokenLookup },
-  { name: "0040_back_office_operations", create: () => m0040BackOfficeOperations },
+  { name: "0040_back_office_operations", create: createM0040 },
 ];
 
 export const LEGACY_HEAD = "0033_reporting_indexes";

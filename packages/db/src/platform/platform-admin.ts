@@ -1,13 +1,17 @@
+import { STAFF_ROLES, type StaffRole } from "@cleanops/auth";
+import type { EntityManager } from "@mikro-orm/postgresql";
 import type pg from "pg";
 import { z } from "zod";
+import { SLUG_PATTERN, SLUG_RULE, slugify } from "./account-rules.ts";
 
 /**
  * PLATFORM ESCAPE HATCH: operations above any single org (creating orgs, users, memberships), used by the operator
  * CLI and sign-up. They write platform tables directly; they are never reachable with a tenant's request context.
  */
 
-export const ROLES = ["owner", "admin", "dispatcher", "finance"] as const;
-export type Role = (typeof ROLES)[number];
+/** The staff roles of @cleanops/auth (the single source), under the name db's callers use. */
+export const ROLES = STAFF_ROLES;
+export type Role = StaffRole;
 
 export class PlatformInputError extends Error {
   readonly code: "invalid_input" | "not_found" | "conflict";
@@ -20,20 +24,6 @@ export class PlatformInputError extends Error {
 
 // Any 8-4-4-4-12 hex id: the Default org's fixed id is not an RFC 9562 version-4 UUID.
 const uuid = z.guid();
-const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
-export function slugify(name: string): string {
-  const slug = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 63)
-    .replace(/-+$/, "");
-  return slug || "org";
-}
-
 export type Organization = { orgId: string; name: string; slug: string; status: string; createdAt: Date };
 export type User = { id: string; email: string; name: string | null; createdAt: Date };
 export type Membership = { id: string; orgId: string; userId: string; role: Role; revokedAt: Date | null };
@@ -54,37 +44,73 @@ export async function withTransaction<T>(client: pg.ClientBase, work: () => Prom
   }
 }
 
-/** A new org with its billing stub (free plan) and its invoice number sequence; run it in `withTransaction`. */
+/**
+ * One SQL statement with `$1…` parameters, run where the caller works: on a pg client (the CLI, as the owner), or in
+ * an entity manager's transaction (admin-api's sign-up, as the app role inside `withOrg`), so both share one code path.
+ */
+export type SqlRunner = <T extends object>(sql: string, params: readonly unknown[]) => Promise<T[]>;
+
+export const pgSqlRunner =
+  (client: pg.ClientBase): SqlRunner =>
+  async <T extends object>(sql: string, params: readonly unknown[]) =>
+    (await client.query<T & pg.QueryResultRow>(sql, [...params])).rows;
+
+/** MikroORM binds `?` in order: each `$n` becomes a `?` with its parameter repeated where `$n` repeats. */
+export const emSqlRunner =
+  (em: EntityManager): SqlRunner =>
+  async <T extends object>(sql: string, params: readonly unknown[]) => {
+    const ordered: unknown[] = [];
+    const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+      ordered.push(params[Number(n) - 1]);
+      return "?";
+    });
+    return em.execute<T[]>(text, ordered);
+  };
+
+const runnerOf = (db: pg.ClientBase | SqlRunner): SqlRunner => (typeof db === "function" ? db : pgSqlRunner(db));
+
+/** An org's invoice numbering (prefix INV, from 1), which every org has from its creation; no-op when present. */
+export async function createInvoiceSequence(db: pg.ClientBase | SqlRunner, orgId: string): Promise<void> {
+  await runnerOf(db)(
+    `INSERT INTO invoice_number_sequences (org_id, prefix, next_value) VALUES ($1, 'INV', 1) ON CONFLICT (org_id, prefix) DO NOTHING`,
+    [orgId],
+  );
+}
+
+/**
+ * A new org with its billing stub (free plan) and its invoice number sequence: the one way an org is created (CLI
+ * org:create, admin-api sign-up, the demo seed, tests). Run it in one transaction (`withTransaction`, `withOrg`).
+ */
 export async function createOrganization(
-  client: pg.ClientBase,
-  input: { name: string; slug?: string | undefined; id?: string | undefined },
+  db: pg.ClientBase | SqlRunner,
+  input: { name: string; slug?: string | undefined; id?: string | undefined; status?: "active" | "suspended" | undefined },
 ): Promise<Organization> {
+  const run = runnerOf(db);
   const name = input.name.trim();
   if (!name) throw new PlatformInputError("invalid_input", "Organization name must not be empty");
   if (input.id !== undefined && !uuid.safeParse(input.id).success) {
     throw new PlatformInputError("invalid_input", `Invalid organization id "${input.id}": not a UUID`);
   }
   const slug = input.slug ?? slugify(name);
-  if (!SLUG.test(slug)) {
-    throw new PlatformInputError("invalid_input", `Invalid slug "${slug}": use 1-63 lowercase letters, digits and dashes`);
+  if (!SLUG_PATTERN.test(slug)) {
+    throw new PlatformInputError("invalid_input", `Invalid slug "${slug}": use ${SLUG_RULE}`);
   }
-  const clash = await client.query<{ org_id: string; slug: string }>(
+  const [clash] = await run<{ org_id: string; slug: string }>(
     `SELECT org_id, slug FROM organizations WHERE slug = $1 OR org_id = $2::uuid`,
     [slug, input.id ?? null],
   );
-  if (clash.rows[0]) {
-    const what = clash.rows[0].slug === slug ? `slug "${slug}"` : `id ${input.id}`;
+  if (clash) {
+    const what = clash.slug === slug ? `slug "${slug}"` : `id ${input.id}`;
     throw new PlatformInputError("conflict", `An organization with ${what} already exists`);
   }
-  const org = await client.query<OrgRow>(
-    `INSERT INTO organizations (org_id, name, slug) VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3)
+  const [row] = await run<OrgRow>(
+    `INSERT INTO organizations (org_id, name, slug, status) VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4)
      RETURNING org_id, name, slug, status, created_at`,
-    [input.id ?? null, name, slug],
+    [input.id ?? null, name, slug, input.status ?? "active"],
   );
-  const row = org.rows[0];
   if (!row) throw new Error("organization insert returned nothing");
-  await client.query(`INSERT INTO organization_billing (org_id, plan, status, seats) VALUES ($1, 'free', 'active', 1)`, [row.org_id]);
-  await client.query(`INSERT INTO invoice_number_sequences (org_id, prefix, next_value) VALUES ($1, 'INV', 1)`, [row.org_id]);
+  await run(`INSERT INTO organization_billing (org_id, plan, status, seats) VALUES ($1, 'free', 'active', 1)`, [row.org_id]);
+  await createInvoiceSequence(run, row.org_id);
   return toOrg(row);
 }
 

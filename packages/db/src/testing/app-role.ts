@@ -1,4 +1,4 @@
-import { APP_ROLE } from "../migrations/0037-row-level-security.ts";
+import { APP_ROLE } from "../tenancy/database-roles.ts";
 
 export const TEST_APP_ROLE_PASSWORD = "cleanops-app-test-only";
 

@@ -8,7 +8,7 @@ import "./provided-context.ts";
 import { loadDbConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { MigrationRunner } from "../migrations/migrator.ts";
-import { APP_ROLE } from "../migrations/0037-row-level-security.ts";
+import { APP_ROLE } from "../tenancy/database-roles.ts";
 import { LEGACY_HEAD } from "../migrations/registry.ts";
 import { TEST_APP_ROLE_PASSWORD } from "./app-role.ts";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../postgres/embedded.ts";

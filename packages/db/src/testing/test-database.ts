@@ -11,6 +11,9 @@ export type TestDatabase = {
   drop(): Promise<void>;
 };
 
+/** Fixed key of the lock that serializes template clones (used for nothing else). */
+const TEMPLATE_CLONE_LOCK_KEY = 7_316_024_100;
+
 /** A fresh database for one test file, cloned from a template migrated once per run (immich-style). */
 export async function createTestDatabase(from: "head" | "legacy" | "empty" = "head"): Promise<TestDatabase> {
   const serverUrl = inject("pgServerUrl");
@@ -19,16 +22,12 @@ export async function createTestDatabase(from: "head" | "legacy" | "empty" = "he
   const admin = new pg.Client({ connectionString: withDatabaseName(serverUrl, "postgres") });
   await admin.connect();
   try {
-    // Concurrent clones of one template can collide on its brief lock; a short retry covers it.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-        break;
-      } catch (err) {
-        if (attempt >= 20 || (err as { code?: string }).code !== "55006") throw err;
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
-      }
-    }
+    // Two clones of one template at once fail (55006, the template "is being accessed by other users"). Rather than
+    // retry after a guessed pause, the clones of all test files queue on one advisory lock (every admin session is in
+    // the "postgres" database, where the lock lives) and each runs alone. The session's end releases it too.
+    await admin.query(`SELECT pg_advisory_lock($1::bigint)`, [TEMPLATE_CLONE_LOCK_KEY]);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    await admin.query(`SELECT pg_advisory_unlock($1::bigint)`, [TEMPLATE_CLONE_LOCK_KEY]);
   } finally {
     await admin.end();
   }

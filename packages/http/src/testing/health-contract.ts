@@ -13,8 +13,11 @@ type ErrorResponseBody = { error: { code: string; message: string; request_id: s
 export type HealthContractOptions<P extends Closable> = {
   /** The app factory under test (`createApp` of the app). */
   createApp: (deps: { pool: P; logger: Logger }) => RequestListener;
-  /** `createPgPool` from `@cleanops/db`. */
-  createPool: (url: string) => P;
+  /**
+   * `createPgPool` from `@cleanops/db`; `template` says which database the URL names (none for an unreachable one), so
+   * a test can log in as the application role where its grants exist (head) and as the owner on a legacy database.
+   */
+  createPool: (url: string, template?: "head" | "legacy") => P;
   /** `createTestDatabase` from `@cleanops/db/testing`: a real database cloned from a migrated template. */
   createTestDatabase: (template: "head" | "legacy") => Promise<TestDatabaseLike>;
   /** Absolute path of the app's `src/server.ts`; when given, the process itself is started and stopped. */
@@ -31,7 +34,7 @@ export function describeHealthContract<P extends Closable>(service: string, opti
 
   async function appOn(template: "head" | "legacy"): Promise<{ app: RequestListener; url: string }> {
     const db = await options.createTestDatabase(template);
-    const pool = options.createPool(db.url);
+    const pool = options.createPool(db.url, template);
     cleanups.push(
       () => pool.end(),
       () => db.drop(),

@@ -5,6 +5,10 @@ export type ServerProcess = {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
+  /** Complete stdout lines so far: a line is parsed only once its newline has arrived, however the pipe chunks it. */
+  stdoutLines: () => string[];
+  /** Calls `listener` with each complete stdout line from now on; returns the unsubscribe. */
+  onStdoutLine: (listener: (line: string) => void) => () => void;
   /** Resolves with the exit code (or the signal name) once the process is gone. */
   exited: Promise<number | string>;
 };
@@ -17,23 +21,69 @@ export function spawnServer(entry: string, env: Record<string, string>): ServerP
   const child = spawn(process.execPath, [entry], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+  let partial = "";
+  const lines: string[] = [];
+  const listeners = new Set<(line: string) => void>();
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
+    const parts = (partial + chunk).split("\n");
+    partial = parts.pop() ?? "";
+    for (const line of parts) {
+      lines.push(line);
+      for (const l of listeners) l(line);
+    }
+  });
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
   const exited = once(child, "exit").then(([code, signal]) => (code ?? signal) as number | string);
-  return { child, stdout: () => out, stderr: () => err, exited };
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    stdoutLines: () => [...lines],
+    onStdoutLine(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    exited,
+  };
 }
 
-/** Waits for the first JSON log line on stdout that has a `url` field (the "listening" line) and returns it. */
-export async function waitForListeningUrl(proc: ServerProcess, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const line of proc.stdout().split("\n")) {
-      if (!line.startsWith("{")) continue;
-      const parsed = JSON.parse(line) as { url?: unknown };
-      if (typeof parsed.url === "string") return parsed.url;
-    }
-    if (proc.child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 50));
+function listeningUrl(line: string): string | undefined {
+  if (!line.startsWith("{")) return undefined;
+  try {
+    const parsed = JSON.parse(line) as { url?: unknown };
+    return typeof parsed.url === "string" ? parsed.url : undefined;
+  } catch {
+    return undefined;
   }
-  throw new Error(`server did not log a listening url\nstdout:\n${proc.stdout()}\nstderr:\n${proc.stderr()}`);
+}
+
+/**
+ * Waits for the first JSON log line on stdout that has a `url` field (the "listening" line) and returns it. Driven by
+ * the process's output and exit, not by polling; `timeoutMs` only bounds a server that never says it listens, and is
+ * generous because a loaded 2-core machine has taken over 20 s to start one (a crash is reported at once anyway).
+ */
+export async function waitForListeningUrl(proc: ServerProcess, timeoutMs = 45_000): Promise<string> {
+  const seen = proc
+    .stdoutLines()
+    .map(listeningUrl)
+    .find((u) => u !== undefined);
+  if (seen !== undefined) return seen;
+  const failure = (why: string) =>
+    new Error(`server ${why} before logging a listening url\nstdout:\n${proc.stdout()}\nstderr:\n${proc.stderr()}`);
+  let unsubscribe: () => void = () => undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      unsubscribe = proc.onStdoutLine((line) => {
+        const url = listeningUrl(line);
+        if (url !== undefined) resolve(url);
+      });
+      void proc.exited.then((code) => reject(failure(`exited (${code})`)));
+      timer = setTimeout(() => reject(failure(`did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+  } finally {
+    unsubscribe();
+    clearTimeout(timer);
+  }
 }

@@ -1,5 +1,5 @@
-import { hashPassword, hashToken, MIN_PASSWORD_LENGTH } from "@cleanops/auth";
-import { entities, withOrg } from "@cleanops/db";
+import { hashPassword, hashToken } from "@cleanops/auth";
+import { entities, newPasswordProblem, withOrg } from "@cleanops/db";
 import { AppError, conflict, notFound, validationFailed } from "@cleanops/http";
 import { LockMode, ref, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
 import { recordAudit } from "../../audit/audit-log.ts";
@@ -45,9 +45,9 @@ export async function acceptInvitation(services: AdminServices, input: AcceptInp
   if (existing) {
     verified = await verifyCredentials(services, { email: input.email, password: input.password }, meta);
   } else {
-    if (input.password.length < MIN_PASSWORD_LENGTH) {
-      const message = `A new account's password needs at least ${MIN_PASSWORD_LENGTH} characters`;
-      throw validationFailed(undefined, { details: { issues: [{ path: ["password"], code: "too_small", message }] } });
+    const problem = newPasswordProblem(input.password);
+    if (problem) {
+      throw validationFailed(undefined, { details: { issues: [{ path: ["password"], code: "too_small", message: problem }] } });
     }
     passwordHash = await hashPassword(input.password);
   }

@@ -1,15 +1,15 @@
+import { slugSchema } from "@cleanops/db";
 import { z } from "zod";
 import { text } from "../../kernel/schemas.ts";
 import { emailSchema, passwordSchema } from "../../validation/common-schemas.ts";
 import { Session } from "../auth/auth.schemas.ts";
 
 const orgName = text(200);
-const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export const SignUpBody = z.object({
   organization: z.object({
     name: orgName,
-    slug: z.string().regex(SLUG, { error: "1-63 lowercase letters, digits and dashes" }).optional(),
+    slug: slugSchema.optional(),
   }),
   owner: z.object({
     email: emailSchema,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { hashPassword, MIN_PASSWORD_LENGTH } from "@cleanops/auth";
-import { entities, slugify, withOrg } from "@cleanops/db";
+import { hashPassword } from "@cleanops/auth";
+import { createOrganization, emSqlRunner, entities, newPasswordProblem, PlatformInputError, slugify, withOrg } from "@cleanops/db";
 import { conflict, validationFailed } from "@cleanops/http";
 import { UniqueConstraintViolationException } from "@mikro-orm/postgresql";
 import { recordAudit } from "../../audit/audit-log.ts";
@@ -10,7 +10,7 @@ import { issueSession, type IssuedSession } from "../auth/session-tokens.ts";
 import { platformEm } from "../../platform/platform-em.ts";
 import type { AdminServices } from "../../services.ts";
 
-const { InvoiceNumberSequence, Membership, Organization, OrganizationBilling, User } = entities;
+const { Membership, Organization, User } = entities;
 
 export type SignUpInput = {
   organization: { name: string; slug?: string | undefined };
@@ -38,23 +38,28 @@ export async function signUp(services: AdminServices, input: SignUpInput, meta: 
   const slug = input.organization.slug ?? slugify(input.organization.name);
   const existing = await platformEm(services.orm).findOne(User, { email });
   const user = existing ? await verifyCredentials(services, { email, password: input.owner.password }, meta) : undefined;
-  if (!user && input.owner.password.length < MIN_PASSWORD_LENGTH) {
-    const message = `A new account's password needs at least ${MIN_PASSWORD_LENGTH} characters`;
-    throw validationFailed(undefined, { details: { issues: [{ path: ["owner", "password"], code: "too_small", message }] } });
+  const problem = user ? undefined : newPasswordProblem(input.owner.password);
+  if (problem) {
+    throw validationFailed(undefined, { details: { issues: [{ path: ["owner", "password"], code: "too_small", message: problem }] } });
   }
   const passwordHash = user ? undefined : await hashPassword(input.owner.password);
   const orgId = randomUUID();
 
   try {
     return await withOrg(services.orm, orgId, async (em) => {
-      if (await em.count(Organization, { slug })) throw conflict(`The slug "${slug}" is taken.`, { details: { field: "slug" } });
-      const org = em.create(Organization, { orgId, name: input.organization.name, slug });
-      em.create(OrganizationBilling, { organization: org, plan: "free", status: "active", seats: 1 });
+      try {
+        await createOrganization(emSqlRunner(em), { id: orgId, name: input.organization.name, slug });
+      } catch (err) {
+        if (err instanceof PlatformInputError && err.code === "conflict") {
+          throw conflict(`The slug "${slug}" is taken.`, { details: { field: "slug" } });
+        }
+        throw err;
+      }
+      const org = await em.findOneOrFail(Organization, { orgId });
       const owner = user
         ? em.getReference(User, user.id)
         : em.create(User, { email, name: input.owner.name ?? null, passwordHash: passwordHash ?? null });
       em.create(Membership, { organization: org, user: owner, role: "owner" });
-      em.create(InvoiceNumberSequence, { prefix: "INV", nextValue: 1 });
       recordAudit(em, meta, {
         actorUserId: owner.id,
         action: "org.created",

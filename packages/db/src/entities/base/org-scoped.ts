@@ -8,7 +8,7 @@ import {
   type OptionalProps,
   type PolicyDef,
 } from "@mikro-orm/core";
-import { PLATFORM_ROLE } from "../../migrations/0037-row-level-security.ts";
+import { PLATFORM_ROLE } from "../../tenancy/database-roles.ts";
 import { CURRENT_ORG_SETTING } from "../../tenancy/tenant-filter.ts";
 import { Organization } from "../platform/organization.ts";
 

@@ -1,9 +1,11 @@
+import { STAFF_ROLES } from "@cleanops/auth";
 import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
 import { uuidPrimaryKey } from "../base/primary-key.ts";
 import { Organization } from "./organization.ts";
 import { User } from "./user.ts";
 
-export const MEMBERSHIP_ROLES = ["owner", "admin", "dispatcher", "finance"] as const;
+/** The staff roles of @cleanops/auth: one list for tokens, the platform operations and the entities. */
+export const MEMBERSHIP_ROLES = STAFF_ROLES;
 
 /**
  * A user's role in one org. A platform table: the org is the relation `organization`, not a tenant `orgId`, so

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { SLUG_PATTERN } from "../../platform/account-rules.ts";
 import { uuidPrimaryKey } from "../base/primary-key.ts";
 import { Membership } from "./membership.ts";
 
@@ -9,7 +10,7 @@ export const Organization = defineEntity({
   properties: {
     orgId: uuidPrimaryKey(),
     name: p.text().check("length(btrim(name)) > 0"),
-    slug: p.text().unique().check("slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'"),
+    slug: p.text().unique().check(`slug ~ '${SLUG_PATTERN.source}'`),
     status: p.enum(["active", "suspended"]).default("active"),
     createdAt: p.datetime().defaultRaw("now()"),
     memberships: () => p.oneToMany(Membership).mappedBy("organization"),
