@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, IMAGES, startTestApp, workerToken, type OrgRow, type TestApp, type WorkerRow } from "./support/test-app.ts";
+import { bearer, eventually, IMAGES, startTestApp, workerToken, type OrgRow, type TestApp, type WorkerRow } from "./support/test-app.ts";
 
 let t: TestApp;
 let org: OrgRow;
@@ -26,9 +26,8 @@ const photoRows = async () => (await t.owner.query(`SELECT count(*)::int AS n FR
 
 /** Nothing was left by a refused upload: no file (temporary ones included) and no row. */
 async function expectNoLeftovers(files: string[], rows: number) {
-  // An interrupted upload is cleaned up after the connection closes: give it a moment.
-  for (let i = 0; i < 40 && (await t.storedFiles()).length !== files.length; i++) await new Promise((r) => setTimeout(r, 50));
-  expect(await t.storedFiles()).toEqual(files);
+  // An interrupted upload is cleaned up after the connection closes: wait for that, not for a guessed time.
+  await eventually(async () => expect(await t.storedFiles()).toEqual(files));
   expect(await photoRows()).toBe(rows);
 }
 
@@ -134,21 +133,18 @@ describe("POST /jobs/:id/photos", () => {
     const server = t.app.listen(0);
     try {
       const { port } = server.address() as AddressInfo;
-      await new Promise<void>((resolve) => {
-        const req = http.request({
-          port,
-          method: "POST",
-          path: `/jobs/${jobId}/photos`,
-          headers: { ...asMe(), "content-type": "multipart/form-data; boundary=b", "content-length": String(5 * 1024 * 1024) },
-        });
-        req.on("error", () => resolve());
-        req.write(`--b\r\nContent-Disposition: form-data; name="photo"; filename="a.png"\r\n\r\n`);
-        req.write(Buffer.concat([IMAGES.png, Buffer.alloc(256 * 1024)]));
-        setTimeout(() => {
-          req.destroy();
-          resolve();
-        }, 300);
+      const req = http.request({
+        port,
+        method: "POST",
+        path: `/jobs/${jobId}/photos`,
+        headers: { ...asMe(), "content-type": "multipart/form-data; boundary=b", "content-length": String(5 * 1024 * 1024) },
       });
+      req.on("error", () => undefined);
+      req.write(`--b\r\nContent-Disposition: form-data; name="photo"; filename="a.png"\r\n\r\n`);
+      req.write(Buffer.concat([IMAGES.png, Buffer.alloc(256 * 1024)]));
+      // Drop the connection once the server is staging the bytes (its temporary file exists).
+      await eventually(async () => expect((await t.storedFiles()).some((f) => f.endsWith(".tmp"))).toBe(true));
+      req.destroy();
       await expectNoLeftovers(files, rows);
     } finally {
       server.close();

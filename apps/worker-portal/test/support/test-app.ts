@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import { setTimeout as pause } from "node:timers/promises";
 import { hashPassword, signAccessToken } from "@cleanops/auth";
 import { ormOptions, tenantOrmOptions } from "@cleanops/db";
 import { asAppRole, createTestDatabase, type TestDatabase } from "@cleanops/db/testing";
@@ -233,3 +234,16 @@ export const IMAGES = {
     Buffer.from([0xff, 0xd9]),
   ]),
 };
+
+/** Retries `probe` until it stops throwing or the deadline passes (work that finishes after the answer, e.g. cleanup). */
+export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 3_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await probe();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await pause(25);
+    }
+  }
+}
