@@ -29,6 +29,15 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
     currency: "EUR",
     addons: [{ addon_id: addon, quantity: 1 }],
   });
+  const template = await post(t, owner, "/checklist-templates", { name: "Other checklist", items: [{ label: "One" }, { label: "Two" }] });
+  const item = await one(`SELECT id FROM checklist_template_items WHERE template_id = $1 AND position = 0`, [template]);
+  const item2 = await one(`SELECT id FROM checklist_template_items WHERE template_id = $1 AND position = 1`, [template]);
+  await post(t, owner, `/bookings/${booking}/checklist`, { template_id: template });
+  const auditLog = await one(`SELECT id FROM admin_audit_logs WHERE org_id = $1 LIMIT 1`, [org]);
+  const emailEvent = await one(
+    `INSERT INTO email_events (org_id, booking_id, kind, to_email, status) VALUES ($1, $2, 'booking_confirmed', 'other@example.test', 'sent') RETURNING id`,
+    [org, booking],
+  );
   const hours = await post(t, owner, `/teams/${team}/working-hours`, {
     weekday: 2,
     starts_at_local: "08:00",
@@ -40,7 +49,7 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
   const member = (await t.make.membership({ org: owner.org, user: await t.make.user(), role: "dispatcher" })).id;
   const inviteRes = await request(t.app).post("/invitations").set(owner.headers).send({ email: "invitee@example.test", role: "finance" });
   const invitation = (inviteRes.body as { invitation: { id: string } }).invitation.id;
-  return { org, client, team, addon, booking, member, invitation, hours, blackout, worker };
+  return { org, client, team, addon, booking, member, invitation, hours, blackout, worker, template, item, item2, auditLog, emailEvent };
 }
 
 /** The first org's caller, for the public routes that take credentials in the body. */
@@ -101,4 +110,28 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
   "POST /workers/:id/deactivate": (r) => ({ path: `/workers/${r.worker}/deactivate` }),
   "POST /workers/:id/reactivate": (r) => ({ path: `/workers/${r.worker}/reactivate` }),
   "POST /workers/:id/invitation": (r) => ({ path: `/workers/${r.worker}/invitation` }),
+  "GET /addons/:id": (r) => ({ path: `/addons/${r.addon}` }),
+  "PATCH /addons/:id": (r) => ({ path: `/addons/${r.addon}`, body: { price_cents: 1 } }),
+  "POST /addons/:id/deactivate": (r) => ({ path: `/addons/${r.addon}/deactivate` }),
+  "POST /addons/:id/activate": (r) => ({ path: `/addons/${r.addon}/activate` }),
+  "GET /checklist-templates/:id": (r) => ({ path: `/checklist-templates/${r.template}` }),
+  "PATCH /checklist-templates/:id": (r) => ({ path: `/checklist-templates/${r.template}`, body: { name: "Taken over", active: false } }),
+  "POST /checklist-templates/:id/items": (r) => ({
+    path: `/checklist-templates/${r.template}/items`,
+    body: { label: "Injected", position: 0 },
+  }),
+  "PATCH /checklist-templates/:id/items/:item_id": (r) => ({
+    path: `/checklist-templates/${r.template}/items/${r.item}`,
+    body: { label: "Taken over" },
+  }),
+  "DELETE /checklist-templates/:id/items/:item_id": (r) => ({ path: `/checklist-templates/${r.template}/items/${r.item}` }),
+  "POST /checklist-templates/:id/reorder": (r) => ({
+    path: `/checklist-templates/${r.template}/reorder`,
+    body: { item_ids: [r.item2, r.item] },
+  }),
+  "POST /bookings/:id/checklist": (r) => ({ path: `/bookings/${r.booking}/checklist`, body: { template_id: r.template } }),
+  "GET /bookings/:id/checklist": (r) => ({ path: `/bookings/${r.booking}/checklist` }),
+  "GET /bookings/:id/photos": (r) => ({ path: `/bookings/${r.booking}/photos` }),
+  "GET /audit-logs/:id": (r) => ({ path: `/audit-logs/${r.auditLog}` }),
+  "GET /email-events/:id": (r) => ({ path: `/email-events/${r.emailEvent}` }),
 };

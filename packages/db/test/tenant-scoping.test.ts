@@ -1,7 +1,7 @@
 import { MikroORM } from "@mikro-orm/postgresql";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Booking, ClientUser, Team } from "../src/entities/index.ts";
+import { AddonDefinition, Booking, ClientUser, OrderAddon, Team } from "../src/entities/index.ts";
 import { allocateInvoiceNumber } from "../src/invoices/invoice-numbers.ts";
 import { ormOptions } from "../src/orm/orm-config.ts";
 import { tenantOrmOptions } from "../src/tenancy/tenant-orm.ts";
@@ -187,6 +187,19 @@ describe("every way MikroORM reaches a row is stopped at the org boundary", () =
         await em.flush();
       }),
     ).rejects.toMatchObject({ code: "tenant_mismatch" });
+  });
+
+  it("a new row beside a loaded one with unloaded references flushes: the references are not stamped into updates", async () => {
+    const made = await withOrg(orm, A, async (em) => {
+      // The booking is loaded, its client and team are references only; the new add-on row cascades to it.
+      const booking = await em.findOneOrFail(Booking, rows.A.booking);
+      const addon = em.create(AddonDefinition, { name: "Cascade check", priceCents: 100, currency: "USD" });
+      const line = em.create(OrderAddon, { booking, addon, quantity: 1, unitPriceCents: 100 });
+      await em.flush();
+      return line.id;
+    });
+    const r = await owner.query(`SELECT org_id FROM order_addons WHERE id = $1`, [made]);
+    expect(r.rows).toEqual([{ org_id: A }]);
   });
 
   it("a reference to another org's row is refused: by the guard when loaded, by the composite key when not", async () => {

@@ -1,13 +1,33 @@
 import type { Resource } from "../kernel/resource.ts";
+import { addons } from "./addons/addons.routes.ts";
+import { auditLogs } from "./audit-logs/audit-logs.routes.ts";
 import { auth } from "./auth/auth.routes.ts";
 import { bookings } from "./bookings/bookings.routes.ts";
+import { checklists } from "./checklists/checklists.routes.ts";
 import { clients } from "./clients/clients.routes.ts";
+import { emailEvents } from "./email-events/email-events.routes.ts";
 import { invitations } from "./invitations/invitations.routes.ts";
 import { memberships } from "./memberships/memberships.routes.ts";
 import { orgs } from "./orgs/orgs.routes.ts";
+import { photos } from "./photos/photos.routes.ts";
 import { teamSchedules } from "./team-schedules/team-schedules.routes.ts";
 import { teams } from "./teams/teams.routes.ts";
 import { workers } from "./workers/workers.routes.ts";
 
 /** Every resource of admin-api: routing, validation, access and the OpenAPI document all come from these. */
-export const RESOURCES: readonly Resource[] = [auth, orgs, memberships, invitations, clients, teams, teamSchedules, workers, bookings];
+export const RESOURCES: readonly Resource[] = [
+  auth,
+  orgs,
+  memberships,
+  invitations,
+  clients,
+  teams,
+  teamSchedules,
+  workers,
+  bookings,
+  addons,
+  checklists,
+  auditLogs,
+  emailEvents,
+  photos,
+];

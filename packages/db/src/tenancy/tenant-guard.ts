@@ -60,6 +60,9 @@ export class TenantGuard implements EventSubscriber {
     for (const entity of args.uow.getPersistStack()) {
       const meta = helper(entity).__meta;
       if (!this.#isTenant(meta)) continue;
+      // Only new rows take the context's org. An unloaded reference (a loaded booking's client, say) also reaches
+      // the persist stack by cascade: stamping it would turn it into an update by id alone, which onFlush refuses.
+      if (!helper(entity).__initialized || helper(entity).__originalEntityData !== undefined) continue;
       orgId ??= contextOrg(args);
       const scoped = entity as Scoped;
       if (scoped.orgId === undefined) scoped.orgId = orgId;
