@@ -4,7 +4,7 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { createStaffAccess } from "./authz/staff-access.ts";
-import { DEFAULT_REFRESH_TOKEN_TTL_DAYS } from "./config.ts";
+import { DEFAULT_PUBLIC_INVOICES_URL, DEFAULT_REFRESH_TOKEN_TTL_DAYS } from "./config.ts";
 import { adminApiReadiness } from "./health/readiness.ts";
 import { resourceRouters } from "./kernel/mount.ts";
 import { RESOURCES } from "./resources/index.ts";
@@ -24,6 +24,8 @@ export type AdminApiDeps = {
   refreshTokenTtlDays?: number;
   /** Express "trust proxy", for the client IP the throttle and audit log record. Default off. */
   trustProxy?: boolean | number | string;
+  /** The base URL of public-invoices for invoice links. Default http://127.0.0.1:3003. */
+  publicInvoicesUrl?: string;
   /** Check every success body against its declared schema (tests): the OpenAPI document cannot drift. Default off. */
   checkResponses?: boolean;
 };
@@ -44,6 +46,7 @@ export function createApp(deps: AdminApiDeps): Express {
     now,
     accessTokenTtlSeconds: deps.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: deps.refreshTokenTtlDays ?? DEFAULT_REFRESH_TOKEN_TTL_DAYS,
+    publicInvoicesUrl: deps.publicInvoicesUrl ?? DEFAULT_PUBLIC_INVOICES_URL,
     access: createStaffAccess({ orm: deps.orm, keyRing: deps.keyRing, now }),
   };
   return createServiceApp({

@@ -4,6 +4,8 @@ import { ConfigError, loadServiceConfig, type ServiceConfig } from "@cleanops/ht
 export const ADMIN_API_DEFAULT_PORT = 3001;
 export const DEFAULT_REFRESH_TOKEN_TTL_DAYS = 30;
 export const MAX_REFRESH_TOKEN_TTL_DAYS = 365;
+/** Where public-invoices serves `/i/{token}`: the base of every invoice link admin-api hands out. */
+export const DEFAULT_PUBLIC_INVOICES_URL = "http://127.0.0.1:3003";
 
 export type AdminApiConfig = ServiceConfig & {
   keyRing: KeyRing;
@@ -13,6 +15,8 @@ export type AdminApiConfig = ServiceConfig & {
   refreshTokenTtlDays: number;
   /** Express "trust proxy": which hops' X-Forwarded-For to believe for the client IP (throttling, audit log). */
   trustProxy: boolean | number | string;
+  /** The base URL of public-invoices, without a trailing slash. */
+  publicInvoicesUrl: string;
 };
 
 /**
@@ -27,6 +31,21 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string {
   if (!/^[0-9A-Za-z.:/, _-]+$/.test(raw))
     throw new ConfigError("Invalid configuration: TRUST_PROXY must be true, false, a hop count or a list of addresses");
   return raw;
+}
+
+/** An http(s) URL without query or fragment; the trailing slash is dropped so `${base}/i/${token}` has one slash. */
+function parsePublicInvoicesUrl(raw: string | undefined): string {
+  if (raw === undefined || raw === "") return DEFAULT_PUBLIC_INVOICES_URL;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("Invalid configuration: PUBLIC_INVOICES_URL must be an http(s) URL");
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError("Invalid configuration: PUBLIC_INVOICES_URL must be an http(s) URL without credentials, query or fragment");
+  }
+  return url.toString().replace(/\/+$/, "");
 }
 
 function parseRefreshTokenTtlDays(raw: string | undefined): number {
@@ -44,7 +63,7 @@ function parseRefreshTokenTtlDays(raw: string | undefined): number {
  * The only module of admin-api that reads the environment: DATABASE_URL (required), PORT (default 3001),
  * HOST (default 127.0.0.1), LOG_LEVEL, NODE_ENV, JWT_SECRET / JWT_KID / JWT_PREVIOUS_SECRETS (the key ring; a secret
  * is required in production), JWT_ACCESS_TTL_SECONDS (default 900), REFRESH_TOKEN_TTL_DAYS (default 30) and
- * TRUST_PROXY (default off).
+ * TRUST_PROXY (default off) and PUBLIC_INVOICES_URL (default http://127.0.0.1:3003, the base of invoice links).
  * Throws an error whose one-line message names the bad variable (never a secret).
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AdminApiConfig {
@@ -57,5 +76,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     accessTokenTtlSeconds: parseAccessTokenTtl(env),
     refreshTokenTtlDays: parseRefreshTokenTtlDays(env.REFRESH_TOKEN_TTL_DAYS),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    publicInvoicesUrl: parsePublicInvoicesUrl(env.PUBLIC_INVOICES_URL),
   };
 }

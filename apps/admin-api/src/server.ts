@@ -21,5 +21,6 @@ const app = createApp({
   accessTokenTtlSeconds: config.accessTokenTtlSeconds,
   refreshTokenTtlDays: config.refreshTokenTtlDays,
   trustProxy: config.trustProxy,
+  publicInvoicesUrl: config.publicInvoicesUrl,
 });
 await serve(app, { host: config.host, port: config.port, logger, resources: [database] });

@@ -12,6 +12,8 @@ export type AdminServices = {
   now: () => Date;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
+  /** The base URL of public-invoices (no trailing slash): invoice links are `${publicInvoicesUrl}/i/${token}`. */
+  publicInvoicesUrl: string;
   /** The route guards and the request context accessor. */
   access: StaffAccess;
 };

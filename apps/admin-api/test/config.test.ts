@@ -25,6 +25,11 @@ describe("admin-api configuration", () => {
       keyRing: { current: { kid: "k2" }, previous: [{ kid: "k1" }] },
     });
     expect(c.trustProxy).toBe(false);
+    expect(c.publicInvoicesUrl).toBe("http://127.0.0.1:3003");
+    expect(loadConfig({ DATABASE_URL: DB, PUBLIC_INVOICES_URL: "https://pay.example.test/" }).publicInvoicesUrl).toBe(
+      "https://pay.example.test",
+    );
+    expect(() => loadConfig({ DATABASE_URL: DB, PUBLIC_INVOICES_URL: "ftp://x" })).toThrow(/PUBLIC_INVOICES_URL/);
     const proxied = (v: string) => loadConfig({ DATABASE_URL: DB, JWT_SECRET: SECRET, TRUST_PROXY: v }).trustProxy;
     expect([proxied("true"), proxied("1"), proxied("loopback, 10.0.0.0/8")]).toEqual([true, 1, "loopback, 10.0.0.0/8"]);
   });

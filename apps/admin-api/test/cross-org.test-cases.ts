@@ -29,6 +29,17 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
     currency: "EUR",
     addons: [{ addon_id: addon, quantity: 1 }],
   });
+  // An issued, partly paid invoice with a link and a dispute on its payment: every money route has a real target.
+  const invoice = await post(t, owner, "/invoices", { booking_id: booking });
+  const issued = await request(t.app).post(`/invoices/${invoice}/issue`).set(owner.headers);
+  if (issued.status !== 200) throw new Error(`seeding issue: ${issued.status} ${JSON.stringify(issued.body)}`);
+  const payment = await post(t, owner, `/invoices/${invoice}/payments`, { amount_cents: 1000, method: "cash" });
+  const link = await post(t, owner, `/invoices/${invoice}/public-links`, {});
+  const dispute = await post(t, owner, `/invoices/${invoice}/disputes`, {
+    reason: "Other org's dispute",
+    amount_cents: 500,
+    payment_id: payment,
+  });
   const template = await post(t, owner, "/checklist-templates", { name: "Other checklist", items: [{ label: "One" }, { label: "Two" }] });
   const item = await one(`SELECT id FROM checklist_template_items WHERE template_id = $1 AND position = 0`, [template]);
   const item2 = await one(`SELECT id FROM checklist_template_items WHERE template_id = $1 AND position = 1`, [template]);
@@ -49,7 +60,27 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
   const member = (await t.make.membership({ org: owner.org, user: await t.make.user(), role: "dispatcher" })).id;
   const inviteRes = await request(t.app).post("/invitations").set(owner.headers).send({ email: "invitee@example.test", role: "finance" });
   const invitation = (inviteRes.body as { invitation: { id: string } }).invitation.id;
-  return { org, client, team, addon, booking, member, invitation, hours, blackout, worker, template, item, item2, auditLog, emailEvent };
+  return {
+    org,
+    client,
+    team,
+    addon,
+    booking,
+    member,
+    invitation,
+    hours,
+    blackout,
+    worker,
+    template,
+    item,
+    item2,
+    auditLog,
+    emailEvent,
+    invoice,
+    payment,
+    link,
+    dispute,
+  };
 }
 
 /** The first org's caller, for the public routes that take credentials in the body. */
@@ -110,6 +141,32 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
   "POST /workers/:id/deactivate": (r) => ({ path: `/workers/${r.worker}/deactivate` }),
   "POST /workers/:id/reactivate": (r) => ({ path: `/workers/${r.worker}/reactivate` }),
   "POST /workers/:id/invitation": (r) => ({ path: `/workers/${r.worker}/invitation` }),
+  "POST /invoices": (r) => ({ path: "/invoices", body: { booking_id: r.booking } }),
+  "GET /invoices/:id": (r) => ({ path: `/invoices/${r.invoice}` }),
+  "PUT /invoices/:id/items": (r) => ({
+    path: `/invoices/${r.invoice}/items`,
+    body: { items: [{ description: "Taken over", quantity: 1, unit_price_cents: 1 }] },
+  }),
+  "POST /invoices/:id/issue": (r) => ({ path: `/invoices/${r.invoice}/issue` }),
+  "POST /invoices/:id/void": (r) => ({ path: `/invoices/${r.invoice}/void` }),
+  "POST /invoices/:id/payments": (r) => ({ path: `/invoices/${r.invoice}/payments`, body: { amount_cents: 1, method: "cash" } }),
+  "GET /invoices/:id/payments": (r) => ({ path: `/invoices/${r.invoice}/payments` }),
+  "POST /invoices/:id/public-links": (r) => ({ path: `/invoices/${r.invoice}/public-links`, body: {} }),
+  "GET /invoices/:id/public-links": (r) => ({ path: `/invoices/${r.invoice}/public-links` }),
+  "DELETE /invoices/:id/public-links/:link_id": (r) => ({ path: `/invoices/${r.invoice}/public-links/${r.link}` }),
+  "POST /invoices/:id/send": (r) => ({ path: `/invoices/${r.invoice}/send`, body: { to_email: "thief@example.test" } }),
+  "POST /invoices/:id/disputes": (r) => ({
+    path: `/invoices/${r.invoice}/disputes`,
+    body: { reason: "Taken over", amount_cents: 1, payment_id: r.payment },
+  }),
+  "GET /invoices/:id/disputes": (r) => ({ path: `/invoices/${r.invoice}/disputes` }),
+  "GET /disputes/:id": (r) => ({ path: `/disputes/${r.dispute}` }),
+  "POST /disputes/:id/resolve": (r) => ({ path: `/disputes/${r.dispute}/resolve`, body: { outcome: "refunded" } }),
+  "POST /invoices/:id/adjustments": (r) => ({
+    path: `/invoices/${r.invoice}/adjustments`,
+    body: { kind: "credit", amount_cents: 1, dispute_id: r.dispute },
+  }),
+  "GET /invoices/:id/adjustments": (r) => ({ path: `/invoices/${r.invoice}/adjustments` }),
   "GET /addons/:id": (r) => ({ path: `/addons/${r.addon}` }),
   "PATCH /addons/:id": (r) => ({ path: `/addons/${r.addon}`, body: { price_cents: 1 } }),
   "POST /addons/:id/deactivate": (r) => ({ path: `/addons/${r.addon}/deactivate` }),

@@ -18,7 +18,7 @@ describe("db:migrate, db:status, db:rollback", () => {
     await runCommand(["db:status"], status);
     expect(status.output).toEqual([
       expect.stringMatching(/^Applied: 33 \(latest 0033_reporting_indexes, /),
-      "Pending: 7",
+      "Pending: 8",
       "  0034_org_id_uuid_and_default_org",
       "  0035_add_org_id_to_core_tables",
       "  0036_org_scoped_references",
@@ -26,6 +26,7 @@ describe("db:migrate, db:status, db:rollback", () => {
       "  0038_auth_sessions_and_invitations",
       "  0039_public_invoice_token_lookup",
       "  0040_back_office_operations",
+      "  0041_invoicing_settings",
     ]);
 
     const to34 = testContext(db.url);
@@ -35,13 +36,14 @@ describe("db:migrate, db:status, db:rollback", () => {
     const head = testContext(db.url);
     await runCommand(["db:migrate"], head);
     expect(head.output).toEqual([
-      "Applied 6 migration(s):",
+      "Applied 7 migration(s):",
       "  0035_add_org_id_to_core_tables",
       "  0036_org_scoped_references",
       "  0037_row_level_security",
       "  0038_auth_sessions_and_invitations",
       "  0039_public_invoice_token_lookup",
       "  0040_back_office_operations",
+      "  0041_invoicing_settings",
     ]);
 
     const again = testContext(db.url);
@@ -50,10 +52,10 @@ describe("db:migrate, db:status, db:rollback", () => {
 
     const back = testContext(db.url);
     await runCommand(["db:rollback"], back);
-    expect(back.output).toEqual(["Rolled back 0040_back_office_operations."]);
+    expect(back.output).toEqual(["Rolled back 0041_invoicing_settings."]);
     const after = testContext(db.url);
     await runCommand(["db:status"], after);
-    expect(after.output.slice(1)).toEqual(["Pending: 1", "  0040_back_office_operations"]);
+    expect(after.output.slice(1)).toEqual(["Pending: 1", "  0041_invoicing_settings"]);
   });
 
   it("refuses an unknown or ambiguous --to", async () => {

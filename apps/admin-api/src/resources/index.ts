@@ -5,8 +5,10 @@ import { auth } from "./auth/auth.routes.ts";
 import { bookings } from "./bookings/bookings.routes.ts";
 import { checklists } from "./checklists/checklists.routes.ts";
 import { clients } from "./clients/clients.routes.ts";
+import { disputes } from "./disputes/disputes.routes.ts";
 import { emailEvents } from "./email-events/email-events.routes.ts";
 import { invitations } from "./invitations/invitations.routes.ts";
+import { invoices } from "./invoices/invoices.routes.ts";
 import { memberships } from "./memberships/memberships.routes.ts";
 import { orgs } from "./orgs/orgs.routes.ts";
 import { photos } from "./photos/photos.routes.ts";
@@ -25,6 +27,8 @@ export const RESOURCES: readonly Resource[] = [
   teamSchedules,
   workers,
   bookings,
+  invoices,
+  disputes,
   addons,
   checklists,
   auditLogs,

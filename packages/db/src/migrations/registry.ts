@@ -5,6 +5,7 @@ import { m0037RowLevelSecurity } from "./0037-row-level-security.ts";
 import { createM0038 } from "./0038-auth-sessions-and-invitations.ts";
 import { m0039PublicInvoiceTokenLookup } from "./0039-public-invoice-token-lookup.ts";
 import { createM0040 } from "./0040-back-office-operations.ts";
+import { createM0041 } from "./0041-invoicing-settings.ts";
 import { m0001PlatformOrganizations } from "./legacy/0001-platform-organizations.ts";
 import { m0002ClientUsers } from "./legacy/0002-client-users.ts";
 import { m0003Teams } from "./legacy/0003-teams.ts";
@@ -85,6 +86,7 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: "0038_auth_sessions_and_invitations", create: createM0038 },
   { name: "0039_public_invoice_token_lookup", create: () => m0039PublicInvoiceTokenLookup },
   { name: "0040_back_office_operations", create: createM0040 },
+  { name: "0041_invoicing_settings", create: createM0041 },
 ];
 
 export const LEGACY_HEAD = "0033_reporting_indexes";

@@ -17,6 +17,8 @@ export const EmailEvent = defineOrgEntity({
     status: p.enum(["queued", "sent", "delivered", "bounced", "failed"]).default("queued"),
     providerMessageId: p.text().nullable(),
     error: p.text().nullable(),
+    /** The template's values for the sender (0041), e.g. `{ invoice_number, url }`. */
+    payload: p.json<Record<string, unknown>>().defaultRaw("'{}'::jsonb").check("jsonb_typeof(payload) = 'object'"),
     createdAt: p.datetime().defaultRaw("now()"),
     updatedAt: p
       .datetime()

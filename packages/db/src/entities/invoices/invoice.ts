@@ -15,7 +15,8 @@ export const Invoice = defineOrgEntity({
   tableName: "invoices",
   properties: {
     id: uuidPrimaryKey(),
-    number: p.text(),
+    // Null while draft: the gapless number is allocated when the invoice is issued (0041).
+    number: p.text().nullable(),
     client: () => p.manyToOne(ClientUser).ref().foreignKeyName(orgFk("invoices", "client_id")).deleteRule("restrict"),
     booking: () => p.manyToOne(Booking).ref().nullable().foreignKeyName(orgFk("invoices", "booking_id")).deleteRule("set null"),
     status: p.enum(INVOICE_STATUSES).default("draft"),
@@ -36,7 +37,10 @@ export const Invoice = defineOrgEntity({
     payments: () => p.oneToMany(InvoicePayment).mappedBy("invoice"),
     publicTokens: () => p.oneToMany(InvoicePublicToken).mappedBy("invoice"),
   },
-  checks: [{ name: "invoices_total_check", expression: "total_cents = subtotal_cents + tax_cents" }],
+  checks: [
+    { name: "invoices_total_check", expression: "total_cents = subtotal_cents + tax_cents" },
+    { name: "invoices_number_check", expression: "number IS NOT NULL OR status IN ('draft', 'void')" },
+  ],
   uniques: [{ properties: ["orgId", "id"] }, { properties: ["orgId", "number"] }],
   indexes: [
     { properties: ["client"] },

@@ -13,6 +13,8 @@ export const Organization = defineEntity({
     slug: p.text().unique().check(`slug ~ '${SLUG_PATTERN.source}'`),
     status: p.enum(["active", "suspended"]).default("active"),
     createdAt: p.datetime().defaultRaw("now()"),
+    /** Days from issuing an invoice to its due date (0041). */
+    paymentTermsDays: p.integer().default(14).check("payment_terms_days >= 0 AND payment_terms_days <= 365"),
     memberships: () => p.oneToMany(Membership).mappedBy("organization"),
   },
 });
