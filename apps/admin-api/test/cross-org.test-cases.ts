@@ -40,6 +40,15 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
     amount_cents: 500,
     payment_id: payment,
   });
+  const subscription = await post(t, owner, "/subscriptions", {
+    client_id: client,
+    frequency: "weekly",
+    next_booking_at: "2026-09-07T09:00:00Z",
+    duration_minutes: 60,
+    price_cents: 5000,
+    currency: "EUR",
+    addons: [{ addon_id: addon, quantity: 1 }],
+  });
   const template = await post(t, owner, "/checklist-templates", { name: "Other checklist", items: [{ label: "One" }, { label: "Two" }] });
   const item = await one(`SELECT id FROM checklist_template_items WHERE template_id = $1 AND position = 0`, [template]);
   const item2 = await one(`SELECT id FROM checklist_template_items WHERE template_id = $1 AND position = 1`, [template]);
@@ -60,12 +69,21 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
   const member = (await t.make.membership({ org: owner.org, user: await t.make.user(), role: "dispatcher" })).id;
   const inviteRes = await request(t.app).post("/invitations").set(owner.headers).send({ email: "invitee@example.test", role: "finance" });
   const invitation = (inviteRes.body as { invitation: { id: string } }).invitation.id;
+  const lead = await post(t, owner, "/leads", { name: "Other org's lead", referred_by_client_id: client });
+  const chat = await post(t, owner, "/chat-sessions", { lead_id: lead, client_id: client });
+  const docTemplate = await post(t, owner, "/document-templates", {
+    name: "Other contract",
+    kind: "contract",
+    body: "For {{client.name}}",
+  });
+  const document = await post(t, owner, "/documents", { template_id: docTemplate, client_id: client, booking_id: booking });
   return {
     org,
     client,
     team,
     addon,
     booking,
+    subscription,
     member,
     invitation,
     hours,
@@ -80,6 +98,10 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
     payment,
     link,
     dispute,
+    lead,
+    chat,
+    docTemplate,
+    document,
   };
 }
 
@@ -191,4 +213,34 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
   "GET /bookings/:id/photos": (r) => ({ path: `/bookings/${r.booking}/photos` }),
   "GET /audit-logs/:id": (r) => ({ path: `/audit-logs/${r.auditLog}` }),
   "GET /email-events/:id": (r) => ({ path: `/email-events/${r.emailEvent}` }),
+  "POST /subscriptions": (r) => ({
+    path: "/subscriptions",
+    body: {
+      client_id: r.client,
+      frequency: "weekly",
+      next_booking_at: "2026-09-07T09:00:00Z",
+      duration_minutes: 60,
+      price_cents: 1,
+      currency: "EUR",
+    },
+  }),
+  "GET /subscriptions/:id": (r) => ({ path: `/subscriptions/${r.subscription}` }),
+  "POST /subscriptions/:id/pause": (r) => ({ path: `/subscriptions/${r.subscription}/pause` }),
+  "POST /subscriptions/:id/resume": (r) => ({ path: `/subscriptions/${r.subscription}/resume` }),
+  "POST /subscriptions/:id/cancel": (r) => ({ path: `/subscriptions/${r.subscription}/cancel` }),
+  "POST /leads": (r) => ({ path: "/leads", body: { name: "Referred across orgs", referred_by_client_id: r.client } }),
+  "GET /leads/:id": (r) => ({ path: `/leads/${r.lead}` }),
+  "PATCH /leads/:id": (r) => ({ path: `/leads/${r.lead}`, body: { name: "Taken over" } }),
+  "POST /leads/:id/status": (r) => ({ path: `/leads/${r.lead}/status`, body: { status: "contacted" } }),
+  "POST /chat-sessions": (r) => ({ path: "/chat-sessions", body: { lead_id: r.lead, client_id: r.client } }),
+  "GET /chat-sessions/:id": (r) => ({ path: `/chat-sessions/${r.chat}` }),
+  "POST /chat-sessions/:id/messages": (r) => ({ path: `/chat-sessions/${r.chat}/messages`, body: { from: "staff", text: "hello" } }),
+  "POST /chat-sessions/:id/link": (r) => ({ path: `/chat-sessions/${r.chat}/link`, body: { client_id: r.client } }),
+  "POST /chat-sessions/:id/close": (r) => ({ path: `/chat-sessions/${r.chat}/close` }),
+  "GET /document-templates/:id": (r) => ({ path: `/document-templates/${r.docTemplate}` }),
+  "PATCH /document-templates/:id": (r) => ({ path: `/document-templates/${r.docTemplate}`, body: { name: "Taken over" } }),
+  "POST /documents": (r) => ({ path: "/documents", body: { template_id: r.docTemplate, client_id: r.client, booking_id: r.booking } }),
+  "GET /documents/:id": (r) => ({ path: `/documents/${r.document}` }),
+  "POST /documents/:id/send": (r) => ({ path: `/documents/${r.document}/send` }),
+  "POST /documents/:id/sign": (r) => ({ path: `/documents/${r.document}/sign` }),
 };

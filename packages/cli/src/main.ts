@@ -9,6 +9,7 @@ import { backupCommand, restoreCommand } from "./commands/backup-commands.ts";
 import { legacyFixtureCommand } from "./commands/fixture-command.ts";
 import { migrateCommand, rollbackCommand, statusCommand } from "./commands/migration-commands.ts";
 import { loadCliConfig } from "./config.ts";
+import { subscriptionsDueRunCommand } from "./commands/subscriptions-command.ts";
 import { startStack } from "./stack/stack.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -68,6 +69,11 @@ export const COMMANDS: Record<string, Command> = {
     summary: "--org ID_OR_SLUG --email E --role owner|admin|dispatcher|finance  grant a user a role in an org",
     options: { org: { type: "string" }, email: { type: "string" }, role: { type: "string" } },
     run: (ctx, v) => memberAddCommand(ctx, { org: str(v.org), email: str(v.email), role: str(v.role) }),
+  },
+  "subscriptions:due-run": {
+    summary: "[--date YYYY-MM-DD]  book every org's due recurring bookings up to the date (default today, UTC), once each",
+    options: { date: { type: "string" } },
+    run: (ctx, v) => subscriptionsDueRunCommand(ctx, { date: str(v.date) }),
   },
   stack: {
     summary: "start the database, migrate, load demo data once, and run the three apps",

@@ -48,6 +48,7 @@ describe("the cli as a process", () => {
       "org:create",
       "user:create",
       "member:add",
+      "subscriptions:due-run",
     ]) {
       expect(r.stdout).toContain(c);
     }

@@ -18,7 +18,7 @@ describe("db:migrate, db:status, db:rollback", () => {
     await runCommand(["db:status"], status);
     expect(status.output).toEqual([
       expect.stringMatching(/^Applied: 33 \(latest 0033_reporting_indexes, /),
-      "Pending: 8",
+      "Pending: 10",
       "  0034_org_id_uuid_and_default_org",
       "  0035_add_org_id_to_core_tables",
       "  0036_org_scoped_references",
@@ -27,6 +27,8 @@ describe("db:migrate, db:status, db:rollback", () => {
       "  0039_public_invoice_token_lookup",
       "  0040_back_office_operations",
       "  0041_invoicing_settings",
+      "  0042_recurring_bookings_and_conversions",
+      "  0043_payment_webhooks_and_rate_limits",
     ]);
 
     const to34 = testContext(db.url);
@@ -36,7 +38,7 @@ describe("db:migrate, db:status, db:rollback", () => {
     const head = testContext(db.url);
     await runCommand(["db:migrate"], head);
     expect(head.output).toEqual([
-      "Applied 7 migration(s):",
+      "Applied 9 migration(s):",
       "  0035_add_org_id_to_core_tables",
       "  0036_org_scoped_references",
       "  0037_row_level_security",
@@ -44,6 +46,8 @@ describe("db:migrate, db:status, db:rollback", () => {
       "  0039_public_invoice_token_lookup",
       "  0040_back_office_operations",
       "  0041_invoicing_settings",
+      "  0042_recurring_bookings_and_conversions",
+      "  0043_payment_webhooks_and_rate_limits",
     ]);
 
     const again = testContext(db.url);
@@ -52,10 +56,10 @@ describe("db:migrate, db:status, db:rollback", () => {
 
     const back = testContext(db.url);
     await runCommand(["db:rollback"], back);
-    expect(back.output).toEqual(["Rolled back 0041_invoicing_settings."]);
+    expect(back.output).toEqual(["Rolled back 0043_payment_webhooks_and_rate_limits."]);
     const after = testContext(db.url);
     await runCommand(["db:status"], after);
-    expect(after.output.slice(1)).toEqual(["Pending: 1", "  0041_invoicing_settings"]);
+    expect(after.output.slice(1)).toEqual(["Pending: 1", "  0043_payment_webhooks_and_rate_limits"]);
   });
 
   it("refuses an unknown or ambiguous --to", async () => {

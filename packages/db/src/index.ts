@@ -63,3 +63,8 @@ export {
   throttleState,
   type ThrottleState,
 } from "./auth/login-throttle.ts";
+export { PUBLIC_INVOICE_RATE_LIMIT_TABLE } from "./migrations/0043-payment-webhooks-and-rate-limits.ts";
+export { addedMinutes, addonRefusal, completeNewBooking, type AddonChoice } from "./bookings/booking-addons.ts";
+export { endOfUtcDay, nextOccurrence, occurrenceDate, type Frequency } from "./subscriptions/schedule.ts";
+export { MAX_OCCURRENCES_PER_RUN, runDueSubscriptions, type DueRunResult, type DueRunTarget } from "./subscriptions/due-run.ts";
+export { runDueSubscriptionsEveryOrg, type DueRunOrg } from "./subscriptions/due-run-every-org.ts";

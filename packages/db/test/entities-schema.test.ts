@@ -26,7 +26,11 @@ import {
   TeamWorkingHours,
   User,
 } from "../src/entities/index.ts";
-import { ORG_SCOPED_REFERENCES } from "../src/migrations/0036-org-scoped-references.ts";
+import { ORG_SCOPED_REFERENCES as REFERENCES_0036 } from "../src/migrations/0036-org-scoped-references.ts";
+import { M0042_ORG_SCOPED_REFERENCES } from "../src/migrations/0042-recurring-bookings-and-conversions.ts";
+
+// The org-scoped references of 0036 and of the later migrations that add some in the same shape.
+const ORG_SCOPED_REFERENCES = [...REFERENCES_0036, ...M0042_ORG_SCOPED_REFERENCES];
 import { ormOptions } from "../src/orm/orm-config.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
 

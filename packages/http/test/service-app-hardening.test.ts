@@ -13,6 +13,9 @@ function app(options: { redactPath?: (p: string) => string } = {}) {
   router.get("/i/:token", (_req, res) => {
     res.json({ ok: true });
   });
+  router.get("/go", (_req, res) => {
+    res.redirect(303, "https://pay.example.test/i/secret-token-456/done?session=also-secret#frag");
+  });
   const built = createServiceApp({ logger: logs.logger, checkReadiness: ready, jsonLimit: "1kb", routers: [router], ...options });
   return { app: built, logs };
 }
@@ -31,6 +34,15 @@ describe("every app's response hardening", () => {
     const text = JSON.stringify(logs.lines());
     expect(text).toContain("/i/[redacted]?access_token=[redacted]&x=[redacted]");
     expect(text).not.toContain("secret-token-123");
+    expect(text).not.toContain("also-secret");
+  });
+
+  it("logs a redirect's Location like a request path: redacted path, no query values", async () => {
+    const { app: a, logs } = app({ redactPath: (p) => p.replace(/^\/i\/[^/]+/, "/i/[redacted]") });
+    await request(a).get("/go").expect(303);
+    const text = JSON.stringify(logs.lines());
+    expect(text).toContain("https://pay.example.test/i/[redacted]/done?session=[redacted]");
+    expect(text).not.toContain("secret-token-456");
     expect(text).not.toContain("also-secret");
   });
 });

@@ -9,8 +9,11 @@ import { disputes } from "./disputes/disputes.routes.ts";
 import { emailEvents } from "./email-events/email-events.routes.ts";
 import { invitations } from "./invitations/invitations.routes.ts";
 import { invoices } from "./invoices/invoices.routes.ts";
+import { documents } from "./documents/documents.routes.ts";
+import { leads } from "./leads/leads.routes.ts";
 import { memberships } from "./memberships/memberships.routes.ts";
 import { orgs } from "./orgs/orgs.routes.ts";
+import { subscriptions } from "./subscriptions/subscriptions.routes.ts";
 import { photos } from "./photos/photos.routes.ts";
 import { teamSchedules } from "./team-schedules/team-schedules.routes.ts";
 import { teams } from "./teams/teams.routes.ts";
@@ -34,4 +37,7 @@ export const RESOURCES: readonly Resource[] = [
   auditLogs,
   emailEvents,
   photos,
+  subscriptions,
+  leads,
+  documents,
 ];

@@ -4,7 +4,7 @@ import type { SqlMigrationClass } from "./sql-migration.ts";
 
 type OnDelete = "CASCADE" | "RESTRICT" | "SET NULL";
 /** A legacy single-column reference between business tables, as 0002–0031 created it. */
-type Reference = { table: string; column: string; parent: string; onDelete: OnDelete };
+export type Reference = { table: string; column: string; parent: string; onDelete: OnDelete };
 
 const ref = (table: string, column: string, parent: string, onDelete: OnDelete): Reference => ({ table, column, parent, onDelete });
 

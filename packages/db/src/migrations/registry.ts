@@ -6,6 +6,8 @@ import { createM0038 } from "./0038-auth-sessions-and-invitations.ts";
 import { m0039PublicInvoiceTokenLookup } from "./0039-public-invoice-token-lookup.ts";
 import { createM0040 } from "./0040-back-office-operations.ts";
 import { createM0041 } from "./0041-invoicing-settings.ts";
+import { createM0043 } from "./0043-payment-webhooks-and-rate-limits.ts";
+import { m0042RecurringBookingsAndConversions } from "./0042-recurring-bookings-and-conversions.ts";
 import { m0001PlatformOrganizations } from "./legacy/0001-platform-organizations.ts";
 import { m0002ClientUsers } from "./legacy/0002-client-users.ts";
 import { m0003Teams } from "./legacy/0003-teams.ts";
@@ -87,6 +89,8 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: "0039_public_invoice_token_lookup", create: () => m0039PublicInvoiceTokenLookup },
   { name: "0040_back_office_operations", create: createM0040 },
   { name: "0041_invoicing_settings", create: createM0041 },
+  { name: "0042_recurring_bookings_and_conversions", create: () => m0042RecurringBookingsAndConversions },
+  { name: "0043_payment_webhooks_and_rate_limits", create: createM0043 },
 ];
 
 export const LEGACY_HEAD = "0033_reporting_indexes";

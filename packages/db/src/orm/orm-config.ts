@@ -3,8 +3,12 @@ import { ALL_ENTITIES } from "../entities/index.ts";
 import { MIGRATIONS_TABLE } from "../migrations/names.ts";
 import { PgNamingStrategy } from "./naming-strategy.ts";
 
-/** Tables the migrations own for their own bookkeeping: no entity maps them, and the schema diff must not drop them. */
-export const MIGRATION_BOOKKEEPING_TABLES = ["tenancy_migration_state"] as const;
+/**
+ * Tables the migrations create that no entity maps, so the schema diff must not drop them: the migrations' own
+ * bookkeeping, the webhook idempotency gate (0043: only ever touched by one raw INSERT … ON CONFLICT DO NOTHING, which
+ * the ORM cannot express as a single statement) and rate-limiter-flexible's table (0043: the library owns its rows).
+ */
+export const MIGRATION_BOOKKEEPING_TABLES = ["tenancy_migration_state", "stripe_event_receipts", "rate_limits_public_invoices"] as const;
 
 /**
  * The MikroORM options every app, script and test shares. The schema belongs to the hand-written migrations:

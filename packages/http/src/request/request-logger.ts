@@ -48,6 +48,31 @@ function serializeRequest(req: unknown, redactPath: (path: string) => string): u
   return { ...rest, url: keys.length === 0 ? path : `${path}?${keys.map((k) => `${k}=${REDACTED}`).join("&")}` };
 }
 
+/**
+ * A redirect's `Location` as logged: its path through `redactPath` and its query's values dropped, like the request
+ * URL, since a redirect can carry the same secrets (an invoice link's token in a payment's return URL).
+ */
+function redactLocation(value: unknown, redactPath: (path: string) => string): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    const absolute = /^[a-z][a-z0-9+.-]*:/i.test(value);
+    const u = new URL(value, "http://relative.invalid");
+    const keys = [...u.searchParams.keys()];
+    const query = keys.length === 0 ? "" : `?${keys.map((k) => `${k}=${REDACTED}`).join("&")}`;
+    return `${absolute ? u.origin : ""}${redactPath(u.pathname)}${query}`;
+  } catch {
+    return REDACTED;
+  }
+}
+
+function serializeResponse(res: unknown, redactPath: (path: string) => string): unknown {
+  const redacted = withRedactedHeaders(res, SECRET_RESPONSE_HEADERS);
+  if (redacted === null || typeof redacted !== "object" || !("headers" in redacted)) return redacted;
+  const headers = redacted.headers;
+  if (headers === null || typeof headers !== "object" || !("location" in headers)) return redacted;
+  return { ...redacted, headers: { ...headers, location: redactLocation(headers.location, redactPath) } };
+}
+
 /** Errors → error. Probe paths: silent when fine, warn when not ready (the probe logs why). Others by status. */
 export function logLevelFor(status: number, err: unknown, quiet: boolean): "silent" | "info" | "warn" | "error" {
   if (err !== undefined) return "error";
@@ -82,7 +107,7 @@ export function requestLogger(options: RequestLoggerOptions): RequestHandler {
     quietReqLogger: true,
     serializers: {
       req: (req: unknown) => serializeRequest(req, redactPath),
-      res: (res: unknown) => withRedactedHeaders(res, SECRET_RESPONSE_HEADERS),
+      res: (res: unknown) => serializeResponse(res, redactPath),
     },
     customLogLevel: (req, res, err) => logLevelFor(res.statusCode, err ?? res.err, quietPaths.has(pathOf(req))),
     customErrorObject: (_req, res, error, fields: Record<string, unknown>) => withoutSyntheticError(res, error, fields),

@@ -1,4 +1,4 @@
-import { entities, type IBooking } from "@cleanops/db";
+import { addedMinutes, addonRefusal, completeNewBooking, entities, type AddonChoice, type IBooking } from "@cleanops/db";
 import { notFound, validationFailed } from "@cleanops/http";
 import { findConflict, localDayBounds, parseDate } from "@cleanops/scheduling";
 import type { EntityManager } from "@mikro-orm/postgresql";
@@ -10,7 +10,7 @@ import { describeConflict, endOf, isReschedulable, transitionRefusal, type Booki
 import type { CreateBookingInput, RescheduleInput } from "./bookings.schemas.ts";
 import { bookingView } from "./bookings.view.ts";
 
-const { AddonDefinition, Booking, OrderAddon, OrganizationUsageEvent } = entities;
+const { AddonDefinition, Booking } = entities;
 
 /**
  * A booking for a client, with add-ons priced and timed as they are today: each add-on's price is copied to the
@@ -30,27 +30,19 @@ export async function createBooking(ctx: AdminContext, input: CreateBookingInput
     const wanted = input.addons ?? [];
     const addons = wanted.length > 0 ? await tx.find(AddonDefinition, { id: { $in: wanted.map((a) => a.addon_id) } }) : [];
     const byId = new Map(addons.map((a) => [a.id, a]));
-    let addedMinutes = 0;
+    const choices: AddonChoice[] = [];
     for (const w of wanted) {
       const addon = byId.get(w.addon_id);
       if (!addon) throw notFound("No such add-on.", { details: { addon_id: w.addon_id } });
-      if (!addon.active)
-        throw bookingErrors.addon_unavailable(`The add-on "${addon.name}" is inactive.`, { details: { addon_id: addon.id } });
-      if (addon.currency !== input.currency) {
-        throw bookingErrors.addon_unavailable(
-          `The add-on "${addon.name}" is sold in ${addon.currency}, the booking is in ${input.currency}.`,
-          {
-            details: { addon_id: addon.id },
-          },
-        );
-      }
-      addedMinutes += addon.durationMinutes * w.quantity;
+      const refusal = addonRefusal(addon, input.currency);
+      if (refusal) throw bookingErrors.addon_unavailable(refusal, { details: { addon_id: addon.id } });
+      choices.push({ addon, quantity: w.quantity });
     }
     const booking = tx.create(Booking, {
       client,
       status: "requested",
       startsAt: input.starts_at,
-      durationMinutes: input.duration_minutes + addedMinutes,
+      durationMinutes: input.duration_minutes + addedMinutes(choices),
       address,
       priceCents: input.price_cents,
       currency: input.currency,
@@ -58,11 +50,7 @@ export async function createBooking(ctx: AdminContext, input: CreateBookingInput
       createdAt: ctx.now,
       updatedAt: ctx.now,
     });
-    for (const w of wanted) {
-      const addon = byId.get(w.addon_id);
-      if (addon) tx.create(OrderAddon, { booking, addon, quantity: w.quantity, unitPriceCents: addon.priceCents, createdAt: ctx.now });
-    }
-    tx.create(OrganizationUsageEvent, { organization: ctx.orgId, kind: "booking_created", quantity: 1, occurredAt: ctx.now });
+    completeNewBooking(tx, ctx.orgId, booking.id, choices, ctx.now);
     audit.created("booking", booking.id, bookingView(booking));
     return booking;
   });

@@ -77,6 +77,8 @@ export const Booking = z
     total_cents: z.number().int(),
     currency: z.string(),
     notes: z.string().nullable(),
+    subscription_id: id().nullable().meta({ description: "The plan whose due-run made this booking" }),
+    occurrence_date: z.string().nullable().meta({ description: "The plan's occurrence (UTC date) this booking is" }),
     addons: z.array(BookingAddon),
     created_at: isoTime(),
     updated_at: isoTime(),

@@ -25,6 +25,8 @@ export function bookingView(b: IBooking) {
     total_cents: b.priceCents + addonsTotal,
     currency: b.currency,
     notes: b.notes ?? null,
+    subscription_id: b.subscription?.id ?? null,
+    occurrence_date: b.occurrenceDate ?? null,
     addons: addons.sort((x, y) => x.name.localeCompare(y.name)),
     created_at: b.createdAt.toISOString(),
     updated_at: b.updatedAt.toISOString(),

@@ -3,6 +3,7 @@ import { OrderAddon } from "../addons/order-addon.ts";
 import { defineOrgEntity, orgFk } from "../base/org-scoped.ts";
 import { uuidPrimaryKey } from "../base/primary-key.ts";
 import { ClientUser } from "../clients/client-user.ts";
+import { Subscription } from "../subscriptions/subscription.ts";
 import { OrderPhoto } from "./order-photo.ts";
 import { Team } from "./team.ts";
 
@@ -23,6 +24,10 @@ export const Booking = defineOrgEntity({
     priceCents: p.integer().check("price_cents >= 0"),
     currency: p.text().check("currency ~ '^[A-Z]{3}$'"),
     notes: p.text().nullable(),
+    // Set by a subscription's due-run (both or neither): unique per (org, plan, date), so an occurrence is booked once.
+    subscription: () =>
+      p.manyToOne(Subscription).ref().nullable().foreignKeyName(orgFk("bookings", "subscription_id")).deleteRule("restrict"),
+    occurrenceDate: p.date().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
     updatedAt: p
       .datetime()
@@ -31,7 +36,8 @@ export const Booking = defineOrgEntity({
     addons: () => p.oneToMany(OrderAddon).mappedBy("booking"),
     photos: () => p.oneToMany(OrderPhoto).mappedBy("booking"),
   },
-  uniques: [{ properties: ["orgId", "id"] }],
+  uniques: [{ properties: ["orgId", "id"] }, { properties: ["orgId", "subscription", "occurrenceDate"] }],
+  checks: [{ name: "bookings_occurrence_check", expression: "(subscription_id IS NULL) = (occurrence_date IS NULL)" }],
   indexes: [
     { properties: ["client"] },
     { properties: ["team", "startsAt"] },

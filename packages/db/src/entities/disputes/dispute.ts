@@ -17,6 +17,8 @@ export const Dispute = defineOrgEntity({
     amountCents: p.integer().check("amount_cents > 0"),
     currency: p.text().check("currency ~ '^[A-Z]{3}$'"),
     openedAt: p.datetime().defaultRaw("now()"),
+    // A card dispute's id at the provider (Stripe `dp_…`); null for disputes the office opens by hand (0043).
+    providerDisputeId: p.text().nullable(),
     resolvedAt: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
     updatedAt: p
@@ -24,7 +26,7 @@ export const Dispute = defineOrgEntity({
       .defaultRaw("now()")
       .onUpdate(() => new Date()),
   },
-  uniques: [{ properties: ["orgId", "id"] }],
+  uniques: [{ properties: ["orgId", "id"] }, { properties: ["orgId", "providerDisputeId"] }],
   indexes: [{ properties: ["orgId", "status"] }, { properties: ["orgId", "createdAt"] }],
 });
 

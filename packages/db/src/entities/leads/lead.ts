@@ -17,6 +17,9 @@ export const Lead = defineOrgEntity({
     referredByClient: () =>
       p.manyToOne(ClientUser).ref().nullable().foreignKeyName(orgFk("leads", "referred_by_client_id")).deleteRule("set null"),
     notes: p.text().nullable(),
+    // The client a won lead became (0042): set once, in the transaction that wins the lead.
+    convertedClient: () =>
+      p.manyToOne(ClientUser).ref().nullable().foreignKeyName(orgFk("leads", "converted_client_id")).deleteRule("restrict"),
     createdAt: p.datetime().defaultRaw("now()"),
     updatedAt: p
       .datetime()

@@ -24,6 +24,8 @@ export const ReferralCredit = defineOrgEntity({
       .defaultRaw("now()")
       .onUpdate(() => new Date()),
   },
+  // One credit per referred lead (0042): winning a lead twice cannot grant twice.
+  uniques: [{ properties: ["orgId", "lead"] }],
   indexes: [{ properties: ["orgId", "status"] }, { properties: ["orgId", "createdAt"] }],
 });
 

@@ -13,6 +13,10 @@ export const Subscription = defineOrgEntity({
     client: () => p.manyToOne(ClientUser).ref().foreignKeyName(orgFk("subscriptions", "client_id")).deleteRule("restrict"),
     frequency: p.enum(["weekly", "biweekly", "monthly"]),
     nextBookingAt: p.datetime().nullable(),
+    // The length of each booking the plan makes (add-ons' durations are added on top).
+    durationMinutes: p.integer().default(120).check("duration_minutes > 0"),
+    // The day of the month a monthly plan was started on: kept so the 31st returns after a short month.
+    anchorDay: p.integer().nullable().check("anchor_day >= 1 AND anchor_day <= 31"),
     priceCents: p.integer().check("price_cents >= 0"),
     currency: p.text().check("currency ~ '^[A-Z]{3}$'"),
     status: p.enum(["active", "paused", "cancelled"]).default("active"),

@@ -1,0 +1,150 @@
+import { pageSchema, toPage } from "@cleanops/http";
+import type { Resource } from "../../kernel/resource.ts";
+import { route } from "../../kernel/route.ts";
+import { idParams } from "../../kernel/schemas.ts";
+import { addChatMessage, changeLeadStatus, closeChat, createChat, createLead, linkChat, updateLead } from "./leads.actions.ts";
+import { findChat, findLead, listCredits, listLeads } from "./leads.queries.ts";
+import {
+  AddChatMessage,
+  ChangeLeadStatus,
+  ChatSession,
+  CreateChatSession,
+  CreateLead,
+  Lead,
+  LeadStatusChange,
+  LinkChatSession,
+  ListCreditsQuery,
+  ListLeadsQuery,
+  ReferralCredit,
+  UpdateLead,
+} from "./leads.schemas.ts";
+import { chatView, creditView, leadView } from "./leads.view.ts";
+
+const tag = "leads";
+
+export const leads: Resource = {
+  name: tag,
+  routes: [
+    route({
+      method: "post",
+      path: "/leads",
+      tag,
+      summary: "Record a lead (status new), optionally referred by a client",
+      access: { capability: "leads.write" },
+      body: CreateLead,
+      response: Lead,
+      status: 201,
+      handle: async (ctx, { body }) => leadView(await createLead(ctx, body)),
+    }),
+    route({
+      method: "get",
+      path: "/leads",
+      tag,
+      summary: "List leads, newest first; filter by status",
+      access: { capability: "leads.read" },
+      query: ListLeadsQuery,
+      response: pageSchema(Lead),
+      handle: async (ctx, { query }) => toPage(await listLeads(ctx.em, ctx.orgId, query), query.limit, leadView),
+    }),
+    route({
+      method: "get",
+      path: "/leads/:id",
+      tag,
+      summary: "Get a lead",
+      access: { capability: "leads.read" },
+      params: idParams,
+      response: Lead,
+      handle: async (ctx, { params }) => leadView(await findLead(ctx.em, params.id)),
+    }),
+    route({
+      method: "patch",
+      path: "/leads/:id",
+      tag,
+      summary: "Change a lead's details",
+      access: { capability: "leads.write" },
+      params: idParams,
+      body: UpdateLead,
+      response: Lead,
+      handle: async (ctx, { params, body }) => leadView(await updateLead(ctx, params.id, body)),
+    }),
+    route({
+      method: "post",
+      path: "/leads/:id/status",
+      tag,
+      summary: "Move a lead along new → contacted → quoted → won, or lost; winning makes it a client and credits its referrer",
+      access: { capability: "leads.write" },
+      params: idParams,
+      body: ChangeLeadStatus,
+      response: LeadStatusChange,
+      errors: ["invalid_transition"],
+      handle: async (ctx, { params, body }) => {
+        const { lead, credit } = await changeLeadStatus(ctx, params.id, body);
+        return { lead: leadView(lead), referral_credit: credit ? creditView(credit) : null };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/referral-credits",
+      tag,
+      summary: "List referral credits, newest first; filter by client, or only those still redeemable",
+      access: { capability: "leads.read" },
+      query: ListCreditsQuery,
+      response: pageSchema(ReferralCredit),
+      handle: async (ctx, { query }) => toPage(await listCredits(ctx.em, ctx.orgId, query), query.limit, creditView),
+    }),
+    route({
+      method: "post",
+      path: "/chat-sessions",
+      tag,
+      summary: "Open a chat session, optionally with a lead or client",
+      access: { capability: "leads.write" },
+      body: CreateChatSession,
+      response: ChatSession,
+      status: 201,
+      handle: async (ctx, { body }) => chatView(await createChat(ctx, body)),
+    }),
+    route({
+      method: "get",
+      path: "/chat-sessions/:id",
+      tag,
+      summary: "Get a chat session with its messages",
+      access: { capability: "leads.read" },
+      params: idParams,
+      response: ChatSession,
+      handle: async (ctx, { params }) => chatView(await findChat(ctx.em, params.id)),
+    }),
+    route({
+      method: "post",
+      path: "/chat-sessions/:id/messages",
+      tag,
+      summary: "Append a message to an open chat",
+      access: { capability: "leads.write" },
+      params: idParams,
+      body: AddChatMessage,
+      response: ChatSession,
+      errors: ["chat_closed", "chat_full"],
+      handle: async (ctx, { params, body }) => chatView(await addChatMessage(ctx, params.id, body)),
+    }),
+    route({
+      method: "post",
+      path: "/chat-sessions/:id/link",
+      tag,
+      summary: "Link a chat to a lead and/or a client",
+      access: { capability: "leads.write" },
+      params: idParams,
+      body: LinkChatSession,
+      response: ChatSession,
+      handle: async (ctx, { params, body }) => chatView(await linkChat(ctx, params.id, body)),
+    }),
+    route({
+      method: "post",
+      path: "/chat-sessions/:id/close",
+      tag,
+      summary: "Close a chat (no more messages)",
+      access: { capability: "leads.write" },
+      params: idParams,
+      response: ChatSession,
+      handle: async (ctx, { params }) => chatView(await closeChat(ctx, params.id)),
+    }),
+  ],
+};
