@@ -55,6 +55,15 @@ export { diffViews, mutate, type Audit, type AuditActor, type AuditEntry } from 
 export { keysetAfter, NEWEST_FIRST, type KeysetCursor } from "./queries/keyset.ts";
 export type * from "./entities/index.ts";
 export { PUBLIC_INVOICE_RATE_LIMIT_TABLE } from "./invoices/public-rate-limit.ts";
+export {
+  admitAttempt,
+  ATTEMPT_RETENTION_SECONDS,
+  markSucceeded,
+  THROTTLE_MAX_FAILURES,
+  THROTTLE_WINDOW_SECONDS,
+  throttleState,
+  type ThrottleState,
+} from "./auth/login-throttle.ts";
 export { addedMinutes, addonRefusal, completeNewBooking, type AddonChoice } from "./bookings/booking-addons.ts";
 export { endOfUtcDay, nextOccurrence, occurrenceDate, type Frequency } from "./subscriptions/schedule.ts";
 export { MAX_OCCURRENCES_PER_RUN, runDueSubscriptions, type DueRunResult, type DueRunTarget } from "./subscriptions/due-run.ts";

@@ -61,6 +61,7 @@ export {
 export { MAX_VALIDATION_ISSUES, parseRouteInput, routeRouter, type LocatedIssue, type RouteRouterOptions } from "./routes/route-router.ts";
 export { buildOpenApiDocument, ErrorResponse, errorCodeTable, type OpenApiInfo } from "./routes/openapi.ts";
 export { docsRouter } from "./routes/docs-router.ts";
+export { RawResponse } from "./routes/raw-response.ts";
 export {
   DEFAULT_PAGE_SIZE,
   decodeCursor,

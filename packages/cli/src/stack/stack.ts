@@ -108,7 +108,12 @@ export async function startStack(ctx: CommandContext): Promise<void> {
     const appsDir = path.join(config.db.repoRoot, "apps");
     const apps: AppSpec[] = [
       { name: "admin-api", dir: path.join(appsDir, "admin-api"), port: config.ports.adminApi, note: "staff back office API" },
-      { name: "worker-portal", dir: path.join(appsDir, "worker-portal"), port: config.ports.workerPortal, note: "cleaners' portal API" },
+      {
+        name: "worker-portal",
+        dir: path.join(appsDir, "worker-portal"),
+        port: config.ports.workerPortal,
+        note: "cleaners' portal (pages at /login, API at /docs)",
+      },
       {
         name: "public-invoices",
         dir: path.join(appsDir, "public-invoices"),
@@ -121,6 +126,8 @@ export async function startStack(ctx: CommandContext): Promise<void> {
       const child = spawn(process.execPath, [path.join(app.dir, "src", "server.ts")], {
         cwd: app.dir,
         env: {
+          // worker-portal's photos under the repository's .data/ unless the environment says otherwise (the spread).
+          PHOTO_STORAGE_DIR: path.join(config.db.repoRoot, ".data", "photos"),
           // eslint-disable-next-line no-restricted-properties -- children inherit PATH and locale
           ...process.env,
           DATABASE_URL: appUrl,

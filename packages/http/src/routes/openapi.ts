@@ -41,7 +41,12 @@ function operation(route: AnyRoute<unknown>): ZodOpenApiOperationObject {
   const responses: Record<string, ZodOpenApiResponseObject> = {
     [status]: route.response
       ? { description: route.summary, content: { "application/json": { schema: route.response } } }
-      : { description: route.summary },
+      : route.produces
+        ? {
+            description: route.summary,
+            content: Object.fromEntries(route.produces.map((t) => [t, { schema: { type: "string", contentMediaType: t } }])),
+          }
+        : { description: route.summary },
   };
   const errorStatuses = new Set<number>([400]);
   if (!isPublic) for (const s of [401, 403]) errorStatuses.add(s);
@@ -68,6 +73,9 @@ function operation(route: AnyRoute<unknown>): ZodOpenApiOperationObject {
     ...(isPublic ? { security: [] } : {}),
     ...(Object.keys(requestParams).length > 0 ? { requestParams } : {}),
     ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: route.body } } } } : {}),
+    ...(route.requestContent
+      ? { requestBody: { required: true, content: { [route.requestContent.mediaType]: { schema: route.requestContent.schema } } } }
+      : {}),
     responses,
     // The capability of the permission matrix, for clients that hide what a role cannot do.
     ...("capability" in route.access ? { "x-capability": route.access.capability } : { "x-public": route.access.public }),

@@ -1,7 +1,9 @@
+import { pipeline } from "node:stream/promises";
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import type { z } from "zod";
 import { AppError } from "../errors/app-error.ts";
 import type { FieldIssue } from "../errors/normalize-error.ts";
+import { RawResponse } from "./raw-response.ts";
 import type { AnyRoute, RouteAccessSpec } from "./route.ts";
 
 /** A 400 lists at most this many problems: enough to fix a form, not a megabyte of echo for a hostile body. */
@@ -76,6 +78,12 @@ export function routeRouter<TContext, TCapability extends string>(
       const ctx = options.context(req, res, route);
       const result = await route.handle(ctx, input);
       const status = route.status ?? 200;
+      if (result instanceof RawResponse) {
+        res.status(status).set(result.headers);
+        if (Buffer.isBuffer(result.body)) res.end(result.body);
+        else await pipeline(result.body, res);
+        return;
+      }
       if (status === 204) {
         res.status(204).end();
         return;

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { RawResponse } from "./raw-response.ts";
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
@@ -34,7 +35,14 @@ export type RouteDefinition<TContext, TCapability extends string, P = undefined,
   status?: 200 | 201 | 204;
   /** Error codes this route answers beyond the ones every route can (400, 401, 403, 404): documented, not enforced. */
   errors?: readonly string[];
-  handle: (ctx: TContext, input: RouteInput<P, Q, B>) => Promise<R extends Schema ? z.input<R> : void>;
+  /**
+   * A body that is not JSON (a multipart upload), for the document only: the action reads it through its context,
+   * because streaming it cannot go through `body` validation.
+   */
+  requestContent?: { mediaType: string; schema: Schema };
+  /** Media types of a success body that is not JSON (image bytes): the action returns a `RawResponse`. */
+  produces?: readonly string[];
+  handle: (ctx: TContext, input: RouteInput<P, Q, B>) => Promise<(R extends Schema ? z.input<R> : void) | RawResponse>;
 };
 
 /** A route with its types erased, as routers and document builders hold them. */
@@ -51,6 +59,8 @@ export type AnyRoute<TContext = never, TCapability extends string = string> = {
   response?: Schema;
   status?: 200 | 201 | 204;
   errors?: readonly string[];
+  requestContent?: { mediaType: string; schema: Schema };
+  produces?: readonly string[];
   handle: (ctx: TContext, input: { params: unknown; query: unknown; body: unknown }) => Promise<unknown>;
 };
 

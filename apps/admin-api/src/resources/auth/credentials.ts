@@ -5,7 +5,7 @@ import { auditInOrg } from "../../audit/audit-log.ts";
 import type { RequestMeta } from "../../audit/request-meta.ts";
 import { platformEm } from "../../platform/platform-em.ts";
 import type { AdminServices } from "../../services.ts";
-import { admitAttempt, markSucceeded } from "./login-throttle.ts";
+import { admitAttempt, markSucceeded } from "@cleanops/db";
 
 const { Membership, User } = entities;
 

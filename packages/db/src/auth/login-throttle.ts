@@ -1,7 +1,8 @@
-import { entities } from "@cleanops/db";
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { LoginAttempt } from "../entities/platform/login-attempt.ts";
 
-const { LoginAttempt } = entities;
+// One module for every sign-in form (admin-api's staff, worker-portal's workers), so the limits cannot drift apart.
+// The key is an email for staff and a namespaced `worker:<org id>:<email>` for workers: the two never share a count.
 
 export const THROTTLE_WINDOW_SECONDS = 15 * 60;
 export const THROTTLE_MAX_FAILURES = 10;
