@@ -70,6 +70,10 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
   const inviteRes = await request(t.app).post("/invitations").set(owner.headers).send({ email: "invitee@example.test", role: "finance" });
   const invitation = (inviteRes.body as { invitation: { id: string } }).invitation.id;
   const lead = await post(t, owner, "/leads", { name: "Other org's lead", referred_by_client_id: client });
+  const credit = await one(
+    `INSERT INTO referral_credits (org_id, client_id, amount_cents, currency, status) VALUES ($1, $2, 500, 'EUR', 'granted') RETURNING id`,
+    [org, client],
+  );
   const chat = await post(t, owner, "/chat-sessions", { lead_id: lead, client_id: client });
   const docTemplate = await post(t, owner, "/document-templates", {
     name: "Other contract",
@@ -99,6 +103,7 @@ export async function seedOtherOrg(t: TestApp, owner: SignedIn): Promise<OtherOr
     link,
     dispute,
     lead,
+    credit,
     chat,
     docTemplate,
     document,
@@ -116,6 +121,7 @@ type Case = (rows: OtherOrgRows, me: Caller) => { path: string; body?: object; e
  * first org and wants 404 (or that role's 403), with the other org's rows byte-identical afterwards.
  */
 export const CROSS_ORG_CASES: Record<string, Case> = {
+  "POST /invoices/:id/redeem-credit": (r) => ({ path: `/invoices/${r.invoice}/redeem-credit`, body: { credit_id: r.credit } }),
   // Signing in "to" an org you do not belong to is refused like a revoked membership (public: no role applies).
   "POST /auth/login": (r, me) => ({
     path: "/auth/login",

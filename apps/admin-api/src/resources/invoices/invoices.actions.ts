@@ -2,7 +2,7 @@ import { generateOpaqueToken, hashToken } from "@cleanops/auth";
 import { invoiceTotals } from "@cleanops/billing";
 import { allocateInvoiceNumber, entities, type IInvoice, type IInvoiceItem, type IInvoicePublicToken } from "@cleanops/db";
 import { notFound } from "@cleanops/http";
-import type { EntityManager } from "@mikro-orm/postgresql";
+import { LockMode, type EntityManager } from "@mikro-orm/postgresql";
 import type { AdminContext } from "../../kernel/context.ts";
 import { findBooking } from "../bookings/bookings.queries.ts";
 import { findClient } from "../clients/clients.queries.ts";
@@ -12,7 +12,8 @@ import { balanceOf, findInvoice, itemsOf, ledgersOf } from "./invoices.queries.t
 import type { CreateInvoiceInput, InvoiceItemInputValue, RecordPaymentInput } from "./invoices.schemas.ts";
 import { invoiceView, paymentView, publicLinkView, type InvoiceView } from "./invoices.view.ts";
 
-const { EmailEvent, Invoice, InvoiceItem, InvoicePayment, InvoicePublicToken, Organization, OrganizationUsageEvent } = entities;
+const { EmailEvent, Invoice, InvoiceItem, InvoicePayment, InvoicePublicToken, Organization, OrganizationUsageEvent, ReferralCredit } =
+  entities;
 
 const DAY_MS = 86_400_000;
 /** A link made by "send" lives as long as a default link. */
@@ -178,6 +179,52 @@ export async function recordPayment(ctx: AdminContext, id: string, input: Record
     const after = applyBalance(invoice, { ...ledger, payments: [...ledger.payments, { amountCents: input.amount_cents }] }, ctx.now);
     const view = invoiceView(invoice, items, after);
     audit.created("invoice_payment", payment.id, paymentView(payment));
+    audit.updated("invoice", invoice.id, before, view, "invoice.payment_recorded");
+    return { ...paymentView(payment), invoice: view };
+  });
+}
+
+/**
+ * Pays an invoice with a client's granted referral credit: a payment of method `credit` for the credit's whole amount,
+ * and the credit marked redeemed on that invoice. The credit's row lock (then the invoice's) makes it usable once,
+ * however many requests try at the same time.
+ */
+export async function redeemCredit(ctx: AdminContext, id: string, creditId: string) {
+  return ctx.mutate(async (tx, audit) => {
+    const credit = await tx.findOne(ReferralCredit, { id: creditId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!credit) throw notFound("No such referral credit.");
+    const { invoice, ledger, balance } = await lockForMoney(tx, id);
+    if (credit.status !== "granted") throw invoiceErrors.credit_not_redeemable(undefined, { details: { status: credit.status } });
+    if (credit.client.id !== invoice.client.id) throw invoiceErrors.credit_other_client();
+    if (credit.currency !== invoice.currency) {
+      throw invoiceErrors.currency_mismatch(`The credit is in ${credit.currency}, the invoice in ${invoice.currency}.`, {
+        details: { currency: invoice.currency },
+      });
+    }
+    assertWithinLimit("payment", credit.amountCents, balance);
+    const items = (await itemsOf(tx, [invoice.id])).get(invoice.id) ?? [];
+    const before = invoiceView(invoice, items, balance);
+    const payment = tx.create(InvoicePayment, {
+      invoice,
+      amountCents: credit.amountCents,
+      currency: invoice.currency,
+      method: "credit",
+      provider: null,
+      providerPaymentId: null,
+      receivedAt: ctx.now,
+      createdAt: ctx.now,
+    });
+    credit.status = "redeemed";
+    credit.redeemedInvoice = tx.getReference(Invoice, invoice.id, { wrapped: true });
+    const after = applyBalance(invoice, { ...ledger, payments: [...ledger.payments, { amountCents: credit.amountCents }] }, ctx.now);
+    const view = invoiceView(invoice, items, after);
+    audit.created("invoice_payment", payment.id, { ...paymentView(payment), referral_credit_id: credit.id });
+    audit.record({
+      action: "referral_credit.redeemed",
+      entityType: "referral_credit",
+      entityId: credit.id,
+      changes: { invoice_id: invoice.id },
+    });
     audit.updated("invoice", invoice.id, before, view, "invoice.payment_recorded");
     return { ...paymentView(payment), invoice: view };
   });

@@ -13,4 +13,6 @@ export const invoiceErrors = defineErrorCodes({
   booking_not_invoiceable: { status: 409, message: "The booking is cancelled or already has an open invoice." },
   currency_mismatch: { status: 422, message: "The amount is in another currency than the invoice." },
   no_recipient: { status: 422, message: "The client has no email address: give to_email." },
+  credit_not_redeemable: { status: 409, message: "The credit is not granted, or was already redeemed." },
+  credit_other_client: { status: 422, message: "The credit belongs to another client than the invoice." },
 });

@@ -60,6 +60,8 @@ export const RecordPayment = z
   })
   .strict();
 
+export const RedeemCredit = z.object({ credit_id: id() }).strict();
+
 export const CreatePublicLink = z
   .object({ expires_in_days: z.number().int().min(1).max(365).default(30).meta({ description: "Default 30 days" }) })
   .strict();
