@@ -1,14 +1,13 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import { chromiumAvailable, launchChromium } from "@cleanops/http/testing";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedInvoice, startTestApp, type TestApp } from "./support/test-app.ts";
 
 // Debian's chromium, never a downloaded browser. Where it is missing the test is skipped, and says so.
-const CHROMIUM = "/usr/bin/chromium";
-const HAS_CHROMIUM = existsSync(CHROMIUM);
+const HAS_CHROMIUM = chromiumAvailable("public-invoices browser test");
 const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
-if (!HAS_CHROMIUM) console.warn(`SKIPPED browser test: no chromium at ${CHROMIUM} (apt-get install -y chromium)`);
 
 let t: TestApp;
 let browser: Browser;
@@ -16,19 +15,7 @@ let browser: Browser;
 beforeAll(async () => {
   if (!HAS_CHROMIUM) return;
   t = await startTestApp();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

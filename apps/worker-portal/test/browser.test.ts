@@ -1,16 +1,13 @@
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser } from "playwright-core";
+import { chromiumAvailable, launchChromium } from "@cleanops/http/testing";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IMAGES, PASSWORD, startTestApp, type TestApp } from "./support/test-app.ts";
 
 // Debian's chromium (`apt-get install -y chromium`); playwright never downloads a browser here.
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`worker-portal browser test SKIPPED: no Chromium at ${CHROMIUM} (install it with: apt-get install -y chromium)`);
+const hasChromium = chromiumAvailable("worker-portal browser test");
 
 const ARTIFACTS = new URL("../test-artifacts/", import.meta.url);
 
@@ -24,19 +21,7 @@ describe("worker-portal in a phone-sized browser", () => {
     t = await startTestApp();
     server = t.app.listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -2,3 +2,4 @@ export { describeHealthContract, type HealthContractOptions } from "./health-con
 export { closedPort } from "./closed-port.ts";
 export { spawnServer, waitForListeningUrl, type ServerProcess } from "./server-process.ts";
 export { postAroundJsonLimit } from "./oversized-json.ts";
+export { chromiumAvailable, CHROMIUM_PATH, launchChromium } from "./chromium.ts";
