@@ -91,6 +91,25 @@ export function buildOpenApiDocument(routes: readonly AnyRoute<never>[], info: O
     if (item[route.method]) throw new TypeError(`Two declarations for ${route.method.toUpperCase()} ${route.path}`);
     item[route.method] = operation(route as AnyRoute<unknown>);
   }
+  // The contract's own two routes (served by docsRouter), so the document lists every route of the app.
+  paths["/openapi.json"] = {
+    get: {
+      operationId: "getOpenApiDocument",
+      summary: "This OpenAPI 3.1 document",
+      tags: ["meta"],
+      security: [],
+      responses: { "200": { description: "The document", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } } },
+    },
+  };
+  paths["/docs"] = {
+    get: {
+      operationId: "getDocsPage",
+      summary: "A browsable page of this document (its assets are served here: it works offline)",
+      tags: ["meta"],
+      security: [],
+      responses: { "200": { description: "An HTML page", content: { "text/html": { schema: z.string() } } } },
+    },
+  };
   const codes = errorCodeTable()
     .map((c) => `| \`${c.code}\` | ${c.status} | ${c.message} |`)
     .join("\n");
