@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
 import { listRoutes, pathParameters } from "@cleanops/http";
+import { expectDocumentedRoutes, expectOfflineDocs } from "@cleanops/http/testing";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { declaredRoutes, openApiDocument } from "../src/kernel/mount.ts";
@@ -33,33 +33,18 @@ describe("the route declarations are the app", () => {
   });
 
   it("GET /openapi.json serves the document of exactly these routes, and docs/openapi/worker-portal.json is not stale", async () => {
-    const res = await request(t.app).get("/openapi.json");
-    expect(res.status).toBe(200);
-    expect(res.body.openapi).toBe("3.1.0");
-    const documented = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
-    );
-    expect(documented.sort()).toEqual(
-      [...routes.map((r) => `${r.method.toUpperCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`), "GET /openapi.json", "GET /docs"].sort(),
-    );
-    expect(Object.keys(res.body.paths["/jobs/{id}/photos"].post.requestBody.content as object)).toEqual(["multipart/form-data"]);
-    const file = new URL("../../../docs/openapi/worker-portal.json", import.meta.url);
-    expect(existsSync(file), "run: node apps/worker-portal/scripts/write-openapi.ts").toBe(true);
-    expect(
-      JSON.parse(readFileSync(file, "utf8")),
-      "docs/openapi/worker-portal.json is stale: node apps/worker-portal/scripts/write-openapi.ts",
-    ).toEqual(JSON.parse(JSON.stringify(openApiDocument(RESOURCES))));
+    const served = await expectDocumentedRoutes(t.app, {
+      routes,
+      document: () => openApiDocument(RESOURCES),
+      committedFile: new URL("../../../docs/openapi/worker-portal.json", import.meta.url),
+      writeCommand: "node apps/worker-portal/scripts/write-openapi.ts",
+    });
+    const photos = served.paths["/jobs/{id}/photos"]?.post as { requestBody: { content: object } };
+    expect(Object.keys(photos.requestBody.content)).toEqual(["multipart/form-data"]);
   });
 
   it("GET /docs is a page whose assets are served here (no CDN)", async () => {
-    const page = await request(t.app).get("/docs");
-    expect(page.status).toBe(200);
-    const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? "");
-    expect(assets.length).toBeGreaterThanOrEqual(3);
-    for (const asset of assets) {
-      expect(asset.startsWith("/"), asset).toBe(true);
-      expect((await request(t.app).get(asset)).status, asset).toBe(200);
-    }
+    await expectOfflineDocs(t.app);
   });
 
   it("every signed-in route answers 401 without a token, and 404 (never 5xx) for a well-formed unknown id", async () => {
