@@ -76,9 +76,9 @@ export const COMMANDS: Record<string, Command> = {
     run: (ctx, v) => subscriptionsDueRunCommand(ctx, { date: str(v.date) }),
   },
   stack: {
-    summary: "start the database, migrate, load demo data once, and run the three apps",
-    options: {},
-    run: (ctx) => startStack(ctx),
+    summary: "[--no-demo]  start the database, migrate, load demo data once (unless --no-demo), and run the three apps",
+    options: { "no-demo": { type: "boolean" } },
+    run: (ctx, v) => startStack(ctx, { demo: v["no-demo"] !== true }),
   },
 };
 

@@ -56,8 +56,13 @@ async function devJwtSecret(dataDir: string): Promise<string> {
   return secret;
 }
 
-/** The whole product on one machine: database, migrations, demo data, three apps; Ctrl-C stops all of it. */
-export async function startStack(ctx: CommandContext): Promise<void> {
+/**
+ * The whole product on one machine: database, migrations, demo data, three apps; Ctrl-C stops all of it.
+ * `demo: false` (`pnpm start --no-demo`) starts on a database as it is, e.g. a legacy one just migrated: the demo orgs
+ * and logins would otherwise be mixed into the operator's real data.
+ */
+export async function startStack(ctx: CommandContext, options: { demo?: boolean } = {}): Promise<void> {
+  const demo = options.demo ?? true;
   const { config } = ctx;
   const db = await acquireDatabase(config.db, ctx.logger);
   const children: ChildProcess[] = [];
@@ -93,8 +98,12 @@ export async function startStack(ctx: CommandContext): Promise<void> {
     await client.connect();
     let appUrl = config.appDatabaseUrl;
     try {
-      const { seeded } = await seedDemo(client);
-      ctx.print(seeded ? "Loaded the demo data (Default org and Bright Homes)." : "Demo data already present.");
+      if (demo) {
+        const { seeded } = await seedDemo(client);
+        ctx.print(seeded ? "Loaded the demo data (Default org and Bright Homes)." : "Demo data already present.");
+      } else {
+        ctx.print("No demo data loaded (--no-demo).");
+      }
       if (!appUrl) {
         // The apps never run as the owner: they log in as the row-level-secured app role, with a password of this run.
         const password = randomPassword();
@@ -128,6 +137,8 @@ export async function startStack(ctx: CommandContext): Promise<void> {
         env: {
           // worker-portal's photos under the repository's .data/ unless the environment says otherwise (the spread).
           PHOTO_STORAGE_DIR: path.join(config.db.repoRoot, ".data", "photos"),
+          // admin-api's invoice links point at this stack's public-invoices, on whatever port it was given.
+          PUBLIC_INVOICES_URL: `http://127.0.0.1:${config.ports.publicInvoices}`,
           // eslint-disable-next-line no-restricted-properties -- children inherit PATH and locale
           ...process.env,
           DATABASE_URL: appUrl,
@@ -149,8 +160,10 @@ export async function startStack(ctx: CommandContext): Promise<void> {
     ctx.print("");
     ctx.print(`CleanOps is running (${where}).`);
     for (const app of apps) ctx.print(`  ${app.name.padEnd(16)} http://127.0.0.1:${app.port}   ${app.note} (/healthz, /readyz)`);
-    ctx.print("Demo logins (admin-api):");
-    for (const l of DEMO_LOGINS) ctx.print(`  ${l.email.padEnd(26)} ${l.password}   ${l.note}`);
+    if (demo) {
+      ctx.print("Demo logins (admin-api):");
+      for (const l of DEMO_LOGINS) ctx.print(`  ${l.email.padEnd(26)} ${l.password}   ${l.note}`);
+    }
     ctx.print("Press Ctrl-C to stop everything.");
   } catch (err) {
     await shutdown();
