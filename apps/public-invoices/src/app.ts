@@ -1,4 +1,4 @@
-import { createServiceApp } from "@cleanops/http";
+import { createServiceApp, docsRouter } from "@cleanops/http";
 import { LOCAL_CHECKOUT_PATH, type PaymentProvider } from "@cleanops/payments";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Express } from "express";
@@ -6,6 +6,7 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import { localCheckoutRouter } from "./checkout/local-checkout-router.ts";
 import { publicInvoicesReadiness } from "./health/readiness.ts";
+import { openApiDocument, PUBLIC_INVOICES_INFO } from "./openapi.ts";
 import { invoiceRouter } from "./invoices/invoice-router.ts";
 import { DEFAULT_LINK_RATE_LIMIT, linkRateLimiter, type LinkRateLimit } from "./invoices/rate-limit.ts";
 import { STRIPE_WEBHOOK_PATH, stripeWebhookRouter } from "./webhooks/stripe-webhook-router.ts";
@@ -42,7 +43,8 @@ export function redactInvoicePath(path: string): string {
  */
 export function createApp(deps: PublicInvoicesDeps): Express {
   const clock = deps.clock ?? (() => new Date());
-  const routers = [];
+  const provider = deps.payments?.provider.name === "local" ? "local" : "stripe";
+  const routers = [docsRouter({ title: PUBLIC_INVOICES_INFO.title, document: () => openApiDocument(provider) })];
   const beforeJson = [];
   if (deps.orm && deps.payments) {
     const { provider, webhookSecret, publicBaseUrl } = deps.payments;

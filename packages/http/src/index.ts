@@ -59,7 +59,7 @@ export {
   type RouteInput,
 } from "./routes/route.ts";
 export { MAX_VALIDATION_ISSUES, parseRouteInput, routeRouter, type LocatedIssue, type RouteRouterOptions } from "./routes/route-router.ts";
-export { buildOpenApiDocument, ErrorResponse, errorCodeTable, type OpenApiInfo } from "./routes/openapi.ts";
+export { buildOpenApiDocument, ErrorResponse, errorCodeTable, type OpenApiInfo, type RouteDocumentation } from "./routes/openapi.ts";
 export { docsRouter } from "./routes/docs-router.ts";
 export { RawResponse } from "./routes/raw-response.ts";
 export {

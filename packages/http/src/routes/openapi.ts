@@ -35,7 +35,14 @@ function statusOf(code: string): number | undefined {
 
 const errorContent = { "application/json": { schema: ErrorResponse } };
 
-function operation(route: AnyRoute<unknown>): ZodOpenApiOperationObject {
+/**
+ * What the document reads of a route: a declaration without its handler. An app whose routes are plain Express
+ * routers (public-invoices: HTML, PDF, redirects, a raw-body webhook) documents them with these, and a redirect
+ * answers 303.
+ */
+export type RouteDocumentation = Omit<AnyRoute<never>, "handle" | "status"> & { status?: 200 | 201 | 204 | 303 };
+
+function operation(route: RouteDocumentation): ZodOpenApiOperationObject {
   const isPublic = "public" in route.access;
   const status = String(route.status ?? 200);
   const responses: Record<string, ZodOpenApiResponseObject> = {
@@ -83,13 +90,13 @@ function operation(route: AnyRoute<unknown>): ZodOpenApiOperationObject {
 }
 
 /** The OpenAPI 3.1 document of a list of route declarations: the same objects that route and validate requests. */
-export function buildOpenApiDocument(routes: readonly AnyRoute<never>[], info: OpenApiInfo): ReturnType<typeof createDocument> {
+export function buildOpenApiDocument(routes: readonly RouteDocumentation[], info: OpenApiInfo): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
   for (const route of routes) {
     const path = openApiPath(route.path);
     const item = (paths[path] ??= {});
     if (item[route.method]) throw new TypeError(`Two declarations for ${route.method.toUpperCase()} ${route.path}`);
-    item[route.method] = operation(route as AnyRoute<unknown>);
+    item[route.method] = operation(route);
   }
   // The contract's own two routes (served by docsRouter), so the document lists every route of the app.
   paths["/openapi.json"] = {
