@@ -2,6 +2,7 @@ import type { Options } from "@mikro-orm/postgresql";
 import { AuditGuard } from "../audit/audit-guard.ts";
 import { AdminAuditLog } from "../entities/audit/admin-audit-log.ts";
 import { BUSINESS_ENTITIES } from "../entities/index.ts";
+import { ScopedPostgreSqlDriver } from "./scoped-driver.ts";
 import { tenantFilter } from "./tenant-filter.ts";
 import { TenantGuard } from "./tenant-guard.ts";
 
@@ -9,6 +10,8 @@ import { TenantGuard } from "./tenant-guard.ts";
 export function tenantOrmOptions(options: Options): Options {
   return {
     ...options,
+    // BEGIN and the org's set_config in one round trip (scoped-driver.ts): most of what scoping a request costs.
+    driver: ScopedPostgreSqlDriver,
     // The composite foreign keys already keep every reference inside the org; joining each to-one target only to
     // re-apply the tenant filter to it would add two joins to a plain read by id.
     autoJoinRefsForFilters: false,

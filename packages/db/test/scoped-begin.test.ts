@@ -1,0 +1,97 @@
+import { MikroORM } from "@mikro-orm/postgresql";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Booking } from "../src/entities/index.ts";
+import { ormOptions } from "../src/orm/orm-config.ts";
+import { orgEntityManager, withOrg } from "../src/tenancy/with-org.ts";
+import { tenantOrmOptions } from "../src/tenancy/tenant-orm.ts";
+import { asAppRole, createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
+import { recording } from "../src/testing/sql-recorder.ts";
+
+const A = "4a1d7c2e-5b3f-4d68-9e0a-1c2b3d4e5f60";
+const B = "9b2e8d3f-6c4a-4e79-8f1b-2d3c4e5f6a71";
+
+/** What the app role sent during `work`, as pg received it (one entry per round trip). */
+async function sentDuring(work: () => Promise<unknown>): Promise<string[]> {
+  const from = recording.statements.length;
+  await work();
+  return recording.statements.slice(from).map((s) => s.sql.trim().toLowerCase());
+}
+
+describe("BEGIN and the org's set_config go to PostgreSQL in one round trip", () => {
+  let db: TestDatabase;
+  let owner: pg.Client;
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("head");
+    owner = new pg.Client({ connectionString: db.url });
+    await owner.connect();
+    for (const [org, slug] of [
+      [A, "begin-a"],
+      [B, "begin-b"],
+    ] as const) {
+      await owner.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $2)`, [org, slug]);
+      await owner.query(`INSERT INTO client_users (org_id, name) VALUES ($1, 'c')`, [org]);
+      await owner.query(
+        `INSERT INTO bookings (org_id, client_id, starts_at, duration_minutes, address, price_cents, currency)
+         VALUES ($1, (SELECT id FROM client_users WHERE org_id = $1), now(), 60, 'x', 1000, 'USD')`,
+        [org],
+      );
+    }
+    orm = await MikroORM.init(tenantOrmOptions(ormOptions(asAppRole(db.url), { pool: { min: 0, max: 2 } })));
+  });
+  afterAll(async () => {
+    await orm.close(true);
+    await owner.end();
+    await db.drop();
+  });
+
+  it("withOrg: begin + set_config, the statements, commit; row-level security sees the org", async () => {
+    let seen: string | undefined;
+    const sent = await sentDuring(() =>
+      withOrg(orm, A, async (em) => {
+        const rows = await em.execute<{ org: string }[]>(`select current_setting('app.current_org') as org`);
+        seen = rows[0]?.org;
+        return em.find(Booking, {});
+      }),
+    );
+    expect(seen).toBe(A);
+    expect(sent[0]).toBe(`begin; select set_config('app.current_org', '${A}', true)`);
+    expect(sent.at(-1)).toBe("commit");
+    expect(sent.filter((s) => s.includes("set_config"))).toHaveLength(1);
+  });
+
+  it("a query outside a transaction on an org-bound em is wrapped the same way", async () => {
+    const em = orgEntityManager(orm, B);
+    let orgs: string[] = [];
+    const sent = await sentDuring(async () => {
+      orgs = (await em.find(Booking, {})).map((b) => b.orgId);
+    });
+    expect(orgs).toEqual([B]);
+    expect(sent).toHaveLength(3);
+    expect(sent[0]).toBe(`begin; select set_config('app.current_org', '${B}', true)`);
+  });
+
+  it("a failing transaction rolls back and returns its connection: the next one on a pool of two still runs", async () => {
+    for (let i = 0; i < 4; i++) {
+      await expect(
+        withOrg(orm, A, async (em) => {
+          await em.find(Booking, {});
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+    }
+    const counts = await Promise.all([A, B, A].map((org) => withOrg(orm, org, (em) => em.count(Booking, {}))));
+    expect(counts).toEqual([1, 1, 1]);
+  });
+
+  it("a nested transaction is a savepoint and keeps the org", async () => {
+    await withOrg(orm, A, async (em) => {
+      await em.transactional(async (inner) => {
+        const rows = await inner.execute<{ org: string }[]>(`select current_setting('app.current_org', true) as org`);
+        expect(rows[0]?.org).toBe(A);
+      });
+    });
+  });
+});
