@@ -129,6 +129,12 @@ export const CROSS_ORG_CASES: Record<string, Case> = {
     expect: { status: 401, code: "membership_revoked" },
   }),
   "POST /auth/switch-org": (r) => ({ path: "/auth/switch-org", body: { org_id: r.org } }),
+  "POST /auth/session": (r, me) => ({
+    path: "/auth/session",
+    body: { email: me.email, password: me.password, org_id: r.org },
+    expect: { status: 401, code: "membership_revoked" },
+  }),
+  "POST /auth/session/switch-org": (r) => ({ path: "/auth/session/switch-org", body: { org_id: r.org } }),
   "GET /memberships/:id": (r) => ({ path: `/memberships/${r.member}` }),
   "PATCH /memberships/:id": (r) => ({ path: `/memberships/${r.member}`, body: { role: "finance" } }),
   "DELETE /memberships/:id": (r) => ({ path: `/memberships/${r.member}` }),

@@ -6,6 +6,7 @@ const schema = z.object({
   ADMIN_API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
   WORKER_PORTAL_PORT: z.coerce.number().int().min(1).max(65535).default(3002),
   PUBLIC_INVOICES_PORT: z.coerce.number().int().min(1).max(65535).default(3003),
+  ADMIN_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PG_BIN_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.string().optional(),
   APP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -14,7 +15,7 @@ const schema = z.object({
 
 export type CliConfig = {
   db: DbConfig;
-  ports: { adminApi: number; workerPortal: number; publicInvoices: number };
+  ports: { adminApi: number; workerPortal: number; publicInvoices: number; adminWeb: number };
   pgBinDir: string | undefined;
   /** The apps started by `stack` log warnings only, unless LOG_LEVEL asks for more. */
   appLogLevel: string;
@@ -36,6 +37,7 @@ export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
       adminApi: parsed.data.ADMIN_API_PORT,
       workerPortal: parsed.data.WORKER_PORTAL_PORT,
       publicInvoices: parsed.data.PUBLIC_INVOICES_PORT,
+      adminWeb: parsed.data.ADMIN_WEB_PORT,
     },
     pgBinDir: parsed.data.PG_BIN_DIR,
     appLogLevel: parsed.data.LOG_LEVEL ?? "warn",

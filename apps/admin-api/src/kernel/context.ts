@@ -11,6 +11,8 @@ export type PublicContext = {
   meta: RequestMeta;
   /** The request's clock reading: one instant for everything the request stamps. */
   now: Date;
+  /** Read-only view of the request's headers, for the few actions that use cookies (browser sessions). */
+  request: { header(name: string): string | undefined; secure: boolean };
 };
 
 /**
@@ -28,7 +30,13 @@ export type AdminContext = PublicContext & {
 };
 
 export function publicContext(services: AdminServices, req: Request): PublicContext {
-  return { services, meta: requestMeta(req), now: services.now() };
+  return {
+    services,
+    meta: requestMeta(req),
+    now: services.now(),
+    // req.secure honours "trust proxy", like req.ip: a spoofed X-Forwarded-Proto is ignored unless the proxy is trusted.
+    request: { header: (name) => req.get(name), secure: req.secure },
+  };
 }
 
 /** The context of a guarded route; the guard (`access.require`) has bound the identity before this runs. */

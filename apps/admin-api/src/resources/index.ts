@@ -2,6 +2,8 @@ import type { Resource } from "../kernel/resource.ts";
 import { addons } from "./addons/addons.routes.ts";
 import { auditLogs } from "./audit-logs/audit-logs.routes.ts";
 import { auth } from "./auth/auth.routes.ts";
+import { browserSession } from "./browser-session/browser-session.routes.ts";
+import { capabilities } from "./capabilities/capabilities.routes.ts";
 import { bookings } from "./bookings/bookings.routes.ts";
 import { checklists } from "./checklists/checklists.routes.ts";
 import { clients } from "./clients/clients.routes.ts";
@@ -13,6 +15,7 @@ import { documents } from "./documents/documents.routes.ts";
 import { leads } from "./leads/leads.routes.ts";
 import { memberships } from "./memberships/memberships.routes.ts";
 import { orgs } from "./orgs/orgs.routes.ts";
+import { orgSettings } from "./org-settings/org-settings.routes.ts";
 import { subscriptions } from "./subscriptions/subscriptions.routes.ts";
 import { photos } from "./photos/photos.routes.ts";
 import { teamSchedules } from "./team-schedules/team-schedules.routes.ts";
@@ -40,4 +43,7 @@ export const RESOURCES: readonly Resource[] = [
   subscriptions,
   leads,
   documents,
+  browserSession,
+  capabilities,
+  orgSettings,
 ];

@@ -7,6 +7,7 @@ import pg from "pg";
 import { CliError } from "../cli-error.ts";
 import type { CommandContext } from "../command-context.ts";
 import { appRoleUrl, randomPassword, setAppRolePassword } from "../commands/app-role-command.ts";
+import { ensureAdminWebBuilt, spawnAdminWeb } from "./admin-web.ts";
 import { DEMO_LOGINS, seedDemo } from "./demo-seed.ts";
 
 type AppSpec = { name: string; dir: string; port: number; note: string };
@@ -57,7 +58,7 @@ async function devJwtSecret(dataDir: string): Promise<string> {
 }
 
 /**
- * The whole product on one machine: database, migrations, demo data, three apps; Ctrl-C stops all of it.
+ * The whole product on one machine: database, migrations, demo data, three apps and admin-web; Ctrl-C stops all of it.
  * `demo: false` (`pnpm start --no-demo`) starts on a database as it is, e.g. a legacy one just migrated: the demo orgs
  * and logins would otherwise be mixed into the operator's real data.
  */
@@ -131,6 +132,8 @@ export async function startStack(ctx: CommandContext, options: { demo?: boolean 
       },
     ];
     const jwtSecret = config.jwtSecret ?? (await devJwtSecret(config.db.embedded.dataDir));
+    const webDir = path.join(appsDir, "admin-web");
+    await ensureAdminWebBuilt(webDir, ctx.print);
     for (const app of apps) {
       const child = spawn(process.execPath, [path.join(app.dir, "src", "server.ts")], {
         cwd: app.dir,
@@ -155,13 +158,29 @@ export async function startStack(ctx: CommandContext, options: { demo?: boolean 
       });
     }
     await Promise.all(apps.map((app, i) => waitForHealth(`http://127.0.0.1:${app.port}`, children[i] as ChildProcess, 30_000)));
+    // admin-web: the office's browser app, at its own origin with /api/* passed to admin-api.
+    const web = spawnAdminWeb(webDir, {
+      // eslint-disable-next-line no-restricted-properties -- children inherit PATH and locale
+      ...process.env,
+      PORT: String(config.ports.adminWeb),
+      HOST: "127.0.0.1",
+      ADMIN_API_URL: `http://127.0.0.1:${config.ports.adminApi}`,
+    });
+    children.push(web);
+    web.on("exit", (code, signal) => {
+      if (!stopping) ctx.logger.error({ app: "admin-web", code, signal }, "admin-web stopped unexpectedly");
+    });
+    await waitForHealth(`http://127.0.0.1:${config.ports.adminWeb}`, web, 30_000);
 
     const where = db.embedded ? `embedded PostgreSQL, data in ${config.db.embedded.dataDir}` : "DATABASE_URL";
     ctx.print("");
     ctx.print(`CleanOps is running (${where}).`);
+    ctx.print(
+      `  ${"admin-web".padEnd(16)} http://127.0.0.1:${config.ports.adminWeb}   the office app: open this, sign in with a demo login below`,
+    );
     for (const app of apps) ctx.print(`  ${app.name.padEnd(16)} http://127.0.0.1:${app.port}   ${app.note} (/healthz, /readyz)`);
     if (demo) {
-      ctx.print("Demo logins (admin-api):");
+      ctx.print("Demo logins (admin-web and admin-api):");
       for (const l of DEMO_LOGINS) ctx.print(`  ${l.email.padEnd(26)} ${l.password}   ${l.note}`);
     }
     ctx.print("Press Ctrl-C to stop everything.");

@@ -67,7 +67,12 @@ export type RunningStack = {
  * parallel test files and a developer's own stack never collide. Stopping sends SIGTERM, as Ctrl-C would.
  */
 export async function startStack(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<RunningStack> {
-  const ports = { adminApi: await freePort(), workerPortal: await freePort(), publicInvoices: await freePort() };
+  const ports = {
+    adminApi: await freePort(),
+    workerPortal: await freePort(),
+    publicInvoices: await freePort(),
+    adminWeb: await freePort(),
+  };
   const child: ChildProcess = spawn(process.execPath, [...rootScript("start"), ...args], {
     cwd: REPO_ROOT,
     env: {
@@ -75,6 +80,7 @@ export async function startStack(args: string[], env: Record<string, string>, ti
       ADMIN_API_PORT: String(ports.adminApi),
       WORKER_PORTAL_PORT: String(ports.workerPortal),
       PUBLIC_INVOICES_PORT: String(ports.publicInvoices),
+      ADMIN_WEB_PORT: String(ports.adminWeb),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,38 @@
+import { useQuery } from "@tanstack/react-query";
+import { unwrap } from "../api/client.ts";
+import type { Booking } from "./bookings-data.ts";
+import { useCapabilities, useSession } from "./session.tsx";
+
+/** Active teams (the dispatch board's columns); empty for roles that may not read teams. */
+export function useTeams() {
+  const { api, orgKey } = useSession();
+  const { can } = useCapabilities();
+  return useQuery({
+    queryKey: [orgKey, "teams"],
+    enabled: can("teams.read"),
+    queryFn: async () => unwrap(await api.GET("/teams", { params: { query: { limit: 100 } } })).items,
+  });
+}
+
+/** Client names by id, for the rows that only carry a client_id. */
+export function useClientNames() {
+  const { api, orgKey } = useSession();
+  const q = useQuery({
+    queryKey: [orgKey, "clients", "names"],
+    queryFn: async () => unwrap(await api.GET("/clients", { params: { query: { limit: 100, include_archived: "true" } } })).items,
+  });
+  const names = new Map((q.data ?? []).map((c) => [c.id, c.name]));
+  return (id: string) => names.get(id) ?? "Client";
+}
+
+/** The bookings that start in [from, to). */
+export function useBookingsBetween(from: string, to: string) {
+  const { api, orgKey } = useSession();
+  return useQuery({
+    queryKey: [orgKey, "bookings", "between", from, to],
+    queryFn: async (): Promise<Booking[]> => {
+      const items = unwrap(await api.GET("/bookings", { params: { query: { from, to, limit: 100 } } })).items;
+      return [...items].sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+    },
+  });
+}
