@@ -1,4 +1,5 @@
 import { verifyAccessToken } from "@cleanops/auth";
+import type { Express } from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer } from "./support/factories.ts";
@@ -158,124 +159,112 @@ describe("POST /auth/login", () => {
   });
 });
 
-describe("login throttling (10 failures in 15 minutes)", () => {
-  // Each case runs on its own IP, set through a trusted proxy header, so the cases do not count each other's failures.
+describe("login throttling: bounded guessing, no lock-out of the owner", () => {
+  // Each case runs on its own IPs, set through a trusted proxy header, so the cases do not count each other's failures.
   async function appBehindProxy() {
     const { createApp } = await import("../src/app.ts");
     const { pino } = await import("pino");
     return createApp({ orm: t.orm, logger: pino({ level: "error" }), keyRing: TEST_KEY_RING, clock: t.clock.now, trustProxy: true });
   }
+  const attempt = (app: Express, ip: string, email: string, password: string) =>
+    request(app).post("/auth/login").set("x-forwarded-for", ip).send({ email, password });
 
-  it("per account: the 11th attempt is 429 with Retry-After, even with the right password, until the window passes", async () => {
+  it("per account and client: the 11th attempt from that client is 429 with Retry-After, even with the right password, until the window passes", async () => {
     const app = await appBehindProxy();
     const { user } = await t.make.member("admin");
     for (let i = 0; i < 10; i++) {
-      // Spread over ten IPs, so only the per-account limit can trip.
-      await request(app)
-        .post("/auth/login")
-        .set("x-forwarded-for", `203.0.113.${i + 1}`)
-        .send({ email: user.email, password: "bad-password" })
-        .expect(401);
+      await attempt(app, "203.0.113.1", user.email, "bad-password").expect(401);
       t.clock.advance(10);
     }
-    const blocked = await request(app)
-      .post("/auth/login")
-      .set("x-forwarded-for", "203.0.113.99")
-      .send({ email: user.email, password: user.password })
-      .expect(429);
+    const blocked = await attempt(app, "203.0.113.1", user.email, user.password).expect(429);
     expect(blocked.body.error.code).toBe("rate_limited");
     // The first failure was 100 s ago: it leaves the 15-minute window in 800 s.
     expect(blocked.headers["retry-after"]).toBe("800");
     t.clock.advance(801);
-    await request(app)
-      .post("/auth/login")
-      .set("x-forwarded-for", "203.0.113.99")
-      .send({ email: user.email, password: user.password })
-      .expect(200);
+    await attempt(app, "203.0.113.1", user.email, user.password).expect(200);
   });
 
-  it("per account, under a concurrent burst: exactly ten wrong passwords are checked, the rest are 429", async () => {
+  it("ten wrong passwords from elsewhere do not lock the owner out of their own client", async () => {
+    const app = await appBehindProxy();
+    const { user } = await t.make.member("owner");
+    // The owner's usual client, known to the account.
+    await attempt(app, "203.0.113.200", user.email, user.password).expect(200);
+    t.clock.advance(1);
+    for (let i = 0; i < 10; i++) await attempt(app, "203.0.113.66", user.email, "attacker-guess").expect(401);
+    await attempt(app, "203.0.113.66", user.email, user.password).expect(429);
+    await attempt(app, "203.0.113.200", user.email, user.password).expect(200);
+  });
+
+  it("across many clients: growing delays for clients new to the account, never for the owner's known client", async () => {
+    const app = await appBehindProxy();
+    const { user } = await t.make.member("dispatcher");
+    await attempt(app, "203.0.114.200", user.email, user.password).expect(200);
+    t.clock.advance(1);
+    // Ten failures, each from its own address, all at one instant.
+    for (let i = 0; i < 10; i++) await attempt(app, `203.0.114.${i + 1}`, user.email, "spread-guess").expect(401);
+    const delayed = await attempt(app, "203.0.114.50", user.email, user.password).expect(429);
+    expect(delayed.headers["retry-after"]).toBe("1");
+    await attempt(app, "203.0.114.200", user.email, user.password).expect(200);
+    // The known client's success restarted the account's count: a new client is let in again.
+    await attempt(app, "203.0.114.51", user.email, user.password).expect(200);
+    t.clock.advance(1);
+
+    // Past the 10th failure the delay doubles with each one: after 13, a new client waits 8 s.
+    for (let i = 0; i < 13; i++) {
+      // Each attempt past the 10th waits exactly its delay (1, 2, 4 s), so none of them is refused.
+      if (i >= 10) t.clock.advance(2 ** (i - 10));
+      await attempt(app, `203.0.114.${100 + i}`, user.email, "spread-guess").expect(401);
+    }
+    const longer = await attempt(app, "203.0.114.150", user.email, user.password).expect(429);
+    expect(longer.headers["retry-after"]).toBe("8");
+  });
+
+  it("per account, under a concurrent burst from one client: exactly ten wrong passwords are checked, the rest are 429", async () => {
     const app = await appBehindProxy();
     const { user } = await t.make.member("dispatcher");
     const statuses = await Promise.all(
-      Array.from({ length: 25 }, (_, i) =>
-        request(app)
-          .post("/auth/login")
-          .set("x-forwarded-for", `198.51.100.${i + 1}`)
-          .send({ email: user.email, password: "bad-password" })
-          .then((r) => r.status),
-      ),
+      Array.from({ length: 25 }, () => attempt(app, "198.51.100.77", user.email, "bad-password").then((r) => r.status)),
     );
     expect(statuses.filter((s) => s === 401)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(15);
   });
 
-  it("per IP: ten failures on ten accounts from one IP block that IP for every account, not other IPs", async () => {
+  it("per IP: thirty failures on other accounts from one IP block that IP for every account, not other IPs", async () => {
     const app = await appBehindProxy();
-    for (let i = 0; i < 10; i++) {
-      await request(app)
-        .post("/auth/login")
-        .set("x-forwarded-for", "192.0.2.50")
-        .send({ email: `spray-${i}@example.test`, password: "guess-guess" })
-        .expect(401);
-    }
+    for (let i = 0; i < 30; i++) await attempt(app, "192.0.2.50", `spray-${i}@example.test`, "guess-guess").expect(401);
     const { user } = await t.make.member("finance");
-    const res = await request(app)
-      .post("/auth/login")
-      .set("x-forwarded-for", "192.0.2.50")
-      .send({ email: user.email, password: user.password })
-      .expect(429);
+    const res = await attempt(app, "192.0.2.50", user.email, user.password).expect(429);
     expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
-    await request(app)
-      .post("/auth/login")
-      .set("x-forwarded-for", "192.0.2.51")
-      .send({ email: user.email, password: user.password })
-      .expect(200);
+    await attempt(app, "192.0.2.51", user.email, user.password).expect(200);
+  });
+
+  it("groups IPv6 clients by /64: rotating addresses inside one /64 does not reset the count, another /64 is another client", async () => {
+    const app = await appBehindProxy();
+    const { user } = await t.make.member("finance");
+    for (let i = 0; i < 10; i++) await attempt(app, `2001:db8:7:1::${(i + 1).toString(16)}`, user.email, "v6-guess").expect(401);
+    await attempt(app, "2001:db8:7:1:ffff:ffff:ffff:fffe", user.email, user.password).expect(429);
+    t.clock.advance(2);
+    await attempt(app, "2001:db8:7:2::1", user.email, user.password).expect(200);
+    const rows = await t.owner.query<{ ip: string }>(
+      `SELECT DISTINCT host(ip) || '/' || masklen(ip) AS ip FROM login_attempts WHERE email = $1`,
+      [user.email],
+    );
+    expect(rows.rows.map((r) => r.ip).sort()).toEqual(["2001:db8:7:1::/64", "2001:db8:7:2::/64"]);
   });
 
   it("a successful sign-in clears the account's failures, never the IP's", async () => {
     const app = await appBehindProxy();
     const { user } = await t.make.member("dispatcher");
-    for (let i = 0; i < 9; i++) {
-      await request(app)
-        .post("/auth/login")
-        .set("x-forwarded-for", `198.18.0.${i + 1}`)
-        .send({ email: user.email, password: "typo-typo" })
-        .expect(401);
-    }
-    await request(app)
-      .post("/auth/login")
-      .set("x-forwarded-for", "198.18.1.1")
-      .send({ email: user.email, password: user.password })
-      .expect(200);
-    for (let i = 0; i < 9; i++) {
-      await request(app)
-        .post("/auth/login")
-        .set("x-forwarded-for", `198.18.2.${i + 1}`)
-        .send({ email: user.email, password: "typo-again" })
-        .expect(401);
-    }
-    // 18 failures in the window, but only 9 since the success: not blocked.
-    await request(app)
-      .post("/auth/login")
-      .set("x-forwarded-for", "198.18.3.1")
-      .send({ email: user.email, password: user.password })
-      .expect(200);
+    for (let i = 0; i < 9; i++) await attempt(app, "198.18.0.1", user.email, "typo-typo").expect(401);
+    await attempt(app, "198.18.0.1", user.email, user.password).expect(200);
+    for (let i = 0; i < 9; i++) await attempt(app, "198.18.0.1", user.email, "typo-again").expect(401);
+    // 18 failures from this client in the window, but only 9 since the success: not blocked.
+    await attempt(app, "198.18.0.1", user.email, user.password).expect(200);
 
     // An attacker's own valid account does not reset the failures of the IP it sprays from.
     const mine = await t.make.member("finance");
-    for (let i = 0; i < 10; i++) {
-      await request(app)
-        .post("/auth/login")
-        .set("x-forwarded-for", "198.18.9.9")
-        .send({ email: `victim-${i}@example.test`, password: "guess-guess" })
-        .expect(401);
-    }
-    await request(app)
-      .post("/auth/login")
-      .set("x-forwarded-for", "198.18.9.9")
-      .send({ email: mine.user.email, password: mine.user.password })
-      .expect(429);
+    for (let i = 0; i < 30; i++) await attempt(app, "198.18.9.9", `victim-${i}@example.test`, "guess-guess").expect(401);
+    await attempt(app, "198.18.9.9", mine.user.email, mine.user.password).expect(429);
   });
 });
 

@@ -171,6 +171,39 @@ describe("POST /invitations/accept", () => {
   });
 });
 
+describe("POST /invitations/accept: no oracle, no suspended org", () => {
+  it("a short password is the same 400 for an existing account and a new one, before any password is checked", async () => {
+    const owner = await t.make.member("owner");
+    const existing = await t.make.user();
+    const a = await invite(owner, existing.email, "finance").expect(201);
+    const b = await invite(owner, "not-yet-a-user@example.test", "finance").expect(201);
+    const known = await accept({ token: a.body.token, email: existing.email, password: "short" }).expect(400);
+    const unknown = await accept({ token: b.body.token, email: "not-yet-a-user@example.test", password: "short" }).expect(400);
+    const strip = (res: request.Response) => ({ ...(res.body as { error: Record<string, unknown> }).error, request_id: undefined });
+    expect(strip(known)).toEqual(strip(unknown));
+    expect((await t.owner.query(`SELECT 1 FROM login_attempts WHERE email = $1`, [existing.email])).rowCount).toBe(0);
+  });
+
+  it("refuses to join a suspended org (403 org_suspended), the invitation unspent and no account created", async () => {
+    const owner = await t.make.member("owner");
+    const other = await t.make.member("owner");
+    const res = await invite(owner, "joins-suspended@example.test", "dispatcher").expect(201);
+    await t.owner.query(`UPDATE organizations SET status = 'suspended' WHERE org_id = $1`, [owner.org.orgId]);
+    const refused = await accept({
+      token: res.body.token,
+      email: "joins-suspended@example.test",
+      password: "a-long-enough-password",
+    }).expect(403);
+    expect(refused.body.error.code).toBe("org_suspended");
+    expect((await t.owner.query(`SELECT 1 FROM users WHERE email = 'joins-suspended@example.test'`)).rowCount).toBe(0);
+    const inv = await t.owner.query(`SELECT accepted_at FROM invitations WHERE org_id = $1`, [owner.org.orgId]);
+    expect(inv.rows).toEqual([{ accepted_at: null }]);
+    // The other org is untouched.
+    const theirs = await t.owner.query(`SELECT status FROM organizations WHERE org_id = $1`, [other.org.orgId]);
+    expect(theirs.rows).toEqual([{ status: "active" }]);
+  });
+});
+
 describe("DELETE /invitations/:id", () => {
   it("withdraws a pending invitation (audited); another org's invitation is 404", async () => {
     const owner = await t.make.member("owner");

@@ -149,3 +149,54 @@ describe("GET and PATCH /org, GET /org/billing", () => {
       .expect(403);
   });
 });
+
+describe("POST /orgs tells nobody which emails have accounts, and is limited per client", () => {
+  async function appBehindProxy() {
+    const { createApp } = await import("../src/app.ts");
+    const { pino } = await import("pino");
+    const { TEST_KEY_RING } = await import("./support/test-keys.ts");
+    return createApp({ orm: t.orm, logger: pino({ level: "error" }), keyRing: TEST_KEY_RING, clock: t.clock.now, trustProxy: true });
+  }
+  const errorOf = (res: request.Response) => {
+    const { request_id: _ignored, ...rest } = (res.body as { error: Record<string, unknown> }).error;
+    return { status: res.status, error: rest };
+  };
+
+  it("an existing and an unknown email get the same answer for a short password and for a taken slug", async () => {
+    const app = await appBehindProxy();
+    const { user } = await t.make.member("owner");
+    const taken = await t.make.org({ slug: "oracle-taken" });
+    const post = (body: object) => request(app).post("/orgs").set("x-forwarded-for", "192.0.2.201").send(body);
+    for (const [org, password] of [
+      [{ name: "Probe" }, "short"],
+      [{ name: "Probe", slug: taken.slug }, "a-long-enough-wrong-password"],
+    ] as const) {
+      const known = await post({ organization: org, owner: { email: user.email, password } });
+      const unknown = await post({ organization: org, owner: { email: "nobody-here@example.test", password } });
+      expect(known.status).toBeGreaterThanOrEqual(400);
+      expect(errorOf(known)).toEqual(errorOf(unknown));
+    }
+    expect((await t.owner.query(`SELECT 1 FROM users WHERE email = 'nobody-here@example.test'`)).rowCount).toBe(0);
+    // No password was checked, so the account's sign-in count is untouched.
+    expect((await t.owner.query(`SELECT 1 FROM login_attempts WHERE email = $1`, [user.email])).rowCount).toBe(0);
+  });
+
+  it("ten sign-ups an hour per client (IPv6 by /64), then 429 with Retry-After; other clients are not held", async () => {
+    const app = await appBehindProxy();
+    const post = (ip: string, n: number) =>
+      request(app)
+        .post("/orgs")
+        .set("x-forwarded-for", ip)
+        .send({
+          organization: { name: `Burst ${n}` },
+          owner: { email: `burst-${ip.replace(/[^0-9a-f]/g, "")}-${n}@example.test`, password: "a-long-enough-password" },
+        });
+    for (let i = 0; i < 10; i++) await post(`2001:db8:99:1::${i + 1}`, i).expect(201);
+    const blocked = await post("2001:db8:99:1::abcd", 10).expect(429);
+    expect(blocked.body.error.code).toBe("rate_limited");
+    expect(blocked.headers["retry-after"]).toBe("3600");
+    await post("2001:db8:99:2::1", 11).expect(201);
+    t.clock.advance(3601);
+    await post("2001:db8:99:1::abcd", 12).expect(201);
+  });
+});

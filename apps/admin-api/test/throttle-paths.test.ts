@@ -17,7 +17,7 @@ let app: Express;
 
 beforeAll(async () => {
   t = await startTestApp();
-  // Behind a trusted proxy, each attempt comes from its own IP: only the per-account limit can trip.
+  // Behind a trusted proxy, so each case picks the client it attacks from.
   app = createApp({ orm: t.orm, logger: pino({ level: "error" }), keyRing: TEST_KEY_RING, clock: t.clock.now, trustProxy: true });
 });
 afterAll(async () => {
@@ -31,10 +31,11 @@ const tokenOf = (m: Member) => accessTokenFor({ userId: m.user.id, orgId: m.org.
 describe("the password throttle on every path that checks a password", () => {
   it("POST /orgs with an existing email: ten wrong passwords, then 429 even with the right one, and no org is created", async () => {
     const { user } = await t.make.member("dispatcher");
+    const attacker = freshIp();
     const signUp = (password: string, slug: string) =>
       request(app)
         .post("/orgs")
-        .set("x-forwarded-for", freshIp())
+        .set("x-forwarded-for", attacker)
         .send({ organization: { name: "Side Business", slug }, owner: { email: user.email, password } });
     for (let i = 0; i < 10; i++) {
       const wrong = await signUp("not-my-password", `side-${i}`).expect(401);
@@ -45,10 +46,10 @@ describe("the password throttle on every path that checks a password", () => {
     expect(blocked.body.error.code).toBe("rate_limited");
     expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
     expect((await t.owner.query(`SELECT 1 FROM organizations WHERE slug LIKE 'side-%'`)).rowCount).toBe(0);
-    // One throttle: the failures on this path also hold the account's sign-in.
+    // One throttle: the failures on this path also hold the account's sign-in from that client.
     await request(app)
       .post("/auth/login")
-      .set("x-forwarded-for", freshIp())
+      .set("x-forwarded-for", attacker)
       .send({ email: user.email, password: user.password })
       .expect(429);
   });
@@ -62,8 +63,9 @@ describe("the password throttle on every path that checks a password", () => {
       .send({ email: invitee.email, role: "finance" })
       .expect(201);
     const token = (invited.body as { token: string }).token;
+    const attacker = freshIp();
     const accept = (password: string) =>
-      request(app).post("/invitations/accept").set("x-forwarded-for", freshIp()).send({ token, email: invitee.email, password });
+      request(app).post("/invitations/accept").set("x-forwarded-for", attacker).send({ token, email: invitee.email, password });
     for (let i = 0; i < 10; i++) {
       const wrong = await accept("not-my-password").expect(401);
       expect(wrong.body.error.code).toBe("invalid_credentials");

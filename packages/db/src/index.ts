@@ -57,9 +57,16 @@ export type * from "./entities/index.ts";
 export { PUBLIC_INVOICE_RATE_LIMIT_TABLE } from "./invoices/public-rate-limit.ts";
 export {
   admitAttempt,
+  admitSignUp,
   ATTEMPT_RETENTION_SECONDS,
+  clientKey,
+  GLOBAL_DELAY_FROM_FAILURES,
+  GLOBAL_MAX_FAILURES,
   markSucceeded,
+  recordProvenAccess,
+  SIGN_UP_MAX_PER_CLIENT,
   THROTTLE_MAX_FAILURES,
+  THROTTLE_MAX_FAILURES_PER_IP,
   THROTTLE_WINDOW_SECONDS,
   throttleState,
   type ThrottleState,

@@ -138,7 +138,7 @@ describe("entities against the migrated schema", () => {
   it("maps every table the migrations create, and the 30 business tables with orgId and row-level security", () => {
     const metadata = [...orm.getMetadata().getAll().values()];
     expect(metadata.map((m) => m.tableName).sort()).toEqual(ALL_ENTITIES.map((e) => e.meta.tableName).sort());
-    expect(new Set(metadata.map((m) => m.tableName)).size).toBe(38);
+    expect(new Set(metadata.map((m) => m.tableName)).size).toBe(40);
     const business = new Set<string>(BUSINESS_ENTITIES.map((e) => e.name));
     for (const meta of metadata.filter((m) => business.has(m.className))) {
       const orgId = meta.properties.orgId;

@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   // Session and organization
   "session.read": { roles: EVERYONE, about: "Read your own user, current role and memberships" },
   "session.switch_org": { roles: EVERYONE, about: "Switch the session to another org you are a member of" },
+  "account.manage": { roles: EVERYONE, about: "Change your own password; sign out everywhere" },
   "org.read": { roles: EVERYONE, about: "Read the organization's profile" },
   "org.update": { roles: [O, A], about: "Rename the organization" },
   "org.delete": { roles: [O], about: "Delete the organization" },

@@ -11,13 +11,15 @@ export type LiveMembership = {
   orgSlug: string;
   role: Role;
   user: { id: string; email: string; name: string | null };
+  /** Access tokens issued before this are refused (sign out everywhere, a password change or reset). */
+  tokensValidAfter: Date | null;
 };
 
 /** What the two queries below load (the user without its password hash). */
 type LoadedMembership = {
   id: string;
   role: Role;
-  user: { getEntity(): { id: string; email: string; name?: string | null } };
+  user: { getEntity(): { id: string; email: string; name?: string | null; tokensValidAfter?: Date | null } };
   organization: { getEntity(): { orgId: string; name: string; slug: string } };
 };
 
@@ -31,6 +33,7 @@ function toLive(m: LoadedMembership): LiveMembership {
     orgSlug: org.slug,
     role: m.role,
     user: { id: user.id, email: user.email, name: user.name ?? null },
+    tokensValidAfter: user.tokensValidAfter ?? null,
   };
 }
 

@@ -10,7 +10,8 @@ export type OrgRow = { orgId: string; name: string; slug: string };
 export type UserRow = { id: string; email: string; name: string | null; password: string };
 export type MembershipRow = { id: string; orgId: string; userId: string; role: Role };
 export type Member = { org: OrgRow; user: UserRow; membership: MembershipRow };
-export type UserOverrides = Partial<Omit<UserRow, "id">> & { disabledAt?: Date | null };
+/** `emailVerifiedAt`: default now (a proven address); null makes an unverified account, as a sign-up starts. */
+export type UserOverrides = Partial<Omit<UserRow, "id">> & { disabledAt?: Date | null; emailVerifiedAt?: Date | null };
 
 let defaultHash: Promise<string> | undefined;
 const short = () => randomUUID().slice(0, 8);
@@ -39,8 +40,8 @@ export function factories(owner: pg.Client) {
     const email = overrides.email ?? `user-${short()}@example.test`;
     const name = overrides.name === undefined ? `User ${email.split("@")[0] ?? ""}` : overrides.name;
     const r = await owner.query<{ id: string }>(
-      `INSERT INTO users (email, name, password_hash, disabled_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [email, name, hash, overrides.disabledAt ?? null],
+      `INSERT INTO users (email, name, password_hash, disabled_at, email_verified_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [email, name, hash, overrides.disabledAt ?? null, overrides.emailVerifiedAt === undefined ? new Date() : overrides.emailVerifiedAt],
     );
     return { id: r.rows[0]?.id ?? "", email, name, password };
   }

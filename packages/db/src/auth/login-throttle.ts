@@ -1,96 +1,245 @@
+import { isIP } from "node:net";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { LoginAttempt } from "../entities/platform/login-attempt.ts";
 
 // One module for every sign-in form (admin-api's staff, worker-portal's workers), so the limits cannot drift apart.
 // The key is an email for staff and a namespaced `worker:<org id>:<email>` for workers: the two never share a count.
 
+/**
+ * The lock-out policy. A password guesser is bounded, but an attacker cannot lock the real owner out:
+ *
+ * - per (account, client): 10 failures in 15 minutes block that account from that client (IPv4 address or IPv6
+ *   /64), so ten wrong passwords from elsewhere do not touch the owner's own client;
+ * - per client: 30 failures in 15 minutes, on any accounts, block the client (password spraying; a shared office NAT
+ *   still gets some room);
+ * - per account, from all clients together (the slower global ceiling): from the 10th failure since the account's
+ *   last success, each further attempt from a client that never signed in to it must wait a delay doubling with
+ *   every failure (1 s, 2 s, 4 s … at most 15 minutes), and 100 failures in 24 hours stop such clients altogether. A
+ *   client that signed in to the account within 30 days is exempt from this ceiling (only the per-pair limit holds
+ *   it), and a password reset counts as a success, so a verified reset link always gets the owner back in.
+ *
+ * Every count restarts at the account's last success (the owner proved the password; an attacker never can), except
+ * the per-client one: an attacker with one valid account must not be able to reset the client's count.
+ */
 export const THROTTLE_WINDOW_SECONDS = 15 * 60;
 export const THROTTLE_MAX_FAILURES = 10;
-/** Attempts older than this are pruned (per email and per IP, as they are written); the audit log keeps the history. */
-export const ATTEMPT_RETENTION_SECONDS = 24 * 60 * 60;
+export const THROTTLE_MAX_FAILURES_PER_IP = 30;
+export const GLOBAL_DELAY_FROM_FAILURES = 10;
+export const GLOBAL_MAX_DELAY_SECONDS = 15 * 60;
+export const GLOBAL_MAX_FAILURES = 100;
+export const GLOBAL_WINDOW_SECONDS = 24 * 60 * 60;
+/** A client with a success on the account this recently is "known" to it and exempt from the global ceiling. */
+export const KNOWN_CLIENT_SECONDS = 30 * 24 * 60 * 60;
+/** Failures older than this are pruned as they are written (the audit log keeps the history); successes live longer. */
+export const ATTEMPT_RETENTION_SECONDS = GLOBAL_WINDOW_SECONDS;
 
-export type ThrottleState = { blocked: false } | { blocked: true; retryAfterSeconds: number; by: "email" | "ip" };
-
-// The oldest counted failure as epoch seconds (the ORM's connection hands timestamps back as strings).
-type Row = { email_failures: number; email_tenth: number | null; ip_failures: number; ip_tenth: number | null };
+export type ThrottleState =
+  { blocked: false } | { blocked: true; retryAfterSeconds: number; by: "email" | "ip" | "email_global" | "email_delay" };
 
 /**
- * Failures are counted in `login_attempts`, so the limit holds across restarts and instances. Per email, only failures
- * since that email's last successful sign-in count (the owner of the account proved the password; an attacker never
- * can). Per IP, successes are ignored: otherwise an attacker with one valid account could reset the IP's count.
- * The Retry-After is when the 10th most recent failure leaves the window, i.e. when one more attempt is allowed.
+ * The key a client is counted under: an IPv4 address as is (an IPv4-mapped IPv6 address as its IPv4), an IPv6
+ * address as its /64 network, since one subscriber is handed a whole /64 and could otherwise rotate addresses
+ * freely. Anything else (no address) is null.
  */
+export function clientKey(ip: string | null | undefined): string | null {
+  if (!ip) return null;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1] && isIP(mapped[1]) === 4) return mapped[1];
+  const kind = isIP(ip);
+  if (kind === 4) return ip;
+  if (kind !== 6) return null;
+  return `${ipv6Groups(ip).slice(0, 4).join(":")}::/64`;
+}
+
+/** The eight 16-bit groups of an IPv6 address (zone dropped, `::` expanded, an embedded IPv4 tail converted). */
+function ipv6Groups(ip: string): string[] {
+  let addr = ip.split("%")[0] ?? ip;
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(addr);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    addr = `${addr.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = "", tail] = addr.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail !== undefined && tail !== "" ? tail.split(":") : [];
+  const fill = tail === undefined ? [] : Array.from({ length: 8 - left.length - right.length }, () => "0");
+  return [...left, ...fill, ...right].map((g) => (parseInt(g, 16) || 0).toString(16));
+}
+
+// Epoch seconds (the ORM's connection hands timestamps back as strings).
+type Row = {
+  pair_failures: number;
+  pair_tenth: number | null;
+  ip_failures: number;
+  ip_oldest: number | null;
+  global_failures: number;
+  global_oldest: number | null;
+  last_failure: number | null;
+  known: boolean;
+};
+
 const STATE_SQL = `
 with last_ok as (
-  select coalesce(max(attempted_at), '-infinity'::timestamptz) as at from login_attempts where email = ? and succeeded
-), by_email as (
-  select a.attempted_at from login_attempts a, last_ok
-   where a.email = ? and not a.succeeded and a.attempted_at > greatest(?::timestamptz, last_ok.at)
-   order by a.attempted_at desc limit ?
+  select coalesce(max(attempted_at), '-infinity'::timestamptz) as at from login_attempts where email = :email and succeeded
+), fails as (
+  select a.attempted_at, a.ip from login_attempts a, last_ok
+   where a.email = :email and not a.succeeded and a.attempted_at > greatest(:since_global::timestamptz, last_ok.at)
+), pair as (
+  select attempted_at from fails
+   where ip is not distinct from :ip::inet and attempted_at > :since::timestamptz
+   order by attempted_at desc limit :pair_max
+), global as (
+  select attempted_at from fails order by attempted_at desc limit :global_max
 ), by_ip as (
   select attempted_at from login_attempts
-   where ip = ?::inet and not succeeded and attempted_at > ?::timestamptz
-   order by attempted_at desc limit ?
+   where :ip::inet is not null and ip = :ip::inet and not succeeded and attempted_at > :since::timestamptz
+   order by attempted_at desc limit :ip_max
 )
-select (select count(*)::int from by_email) as email_failures,
-       (select extract(epoch from min(attempted_at))::float8 from by_email) as email_tenth,
+select (select count(*)::int from pair) as pair_failures,
+       (select extract(epoch from min(attempted_at))::float8 from pair) as pair_tenth,
        (select count(*)::int from by_ip) as ip_failures,
-       (select extract(epoch from min(attempted_at))::float8 from by_ip) as ip_tenth`;
+       (select extract(epoch from min(attempted_at))::float8 from by_ip) as ip_oldest,
+       (select count(*)::int from global) as global_failures,
+       (select extract(epoch from min(attempted_at))::float8 from global) as global_oldest,
+       (select extract(epoch from max(attempted_at))::float8 from global) as last_failure,
+       (:ip::inet is not null and exists (
+          select 1 from login_attempts
+           where email = :email and succeeded and ip = :ip::inet and attempted_at > :since_known::timestamptz)) as known`;
+
+/** Binds `:name` placeholders (the ORM's raw execute only knows positional `?`). */
+function bind(sql: string, params: Record<string, unknown>): [string, unknown[]] {
+  const values: unknown[] = [];
+  const text = sql.replace(/:([a-z_]+)(?=::|\b)/g, (whole, name: string) => {
+    if (!Object.hasOwn(params, name)) return whole;
+    values.push(params[name]);
+    return "?";
+  });
+  return [text, values];
+}
 
 export async function throttleState(em: EntityManager, key: { email: string; ip: string | null }, now: Date): Promise<ThrottleState> {
-  const since = new Date(now.getTime() - THROTTLE_WINDOW_SECONDS * 1000);
-  const [row] = await em
-    .getConnection()
-    .execute<Row[]>(
-      STATE_SQL,
-      [key.email, key.email, since, THROTTLE_MAX_FAILURES, key.ip, since, THROTTLE_MAX_FAILURES],
-      "all",
-      em.getTransactionContext(),
-    );
+  const ip = clientKey(key.ip);
+  const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+  const [sql, values] = bind(STATE_SQL, {
+    email: key.email,
+    ip,
+    since: ago(THROTTLE_WINDOW_SECONDS),
+    since_global: ago(GLOBAL_WINDOW_SECONDS),
+    since_known: ago(KNOWN_CLIENT_SECONDS),
+    pair_max: THROTTLE_MAX_FAILURES,
+    global_max: GLOBAL_MAX_FAILURES,
+    ip_max: THROTTLE_MAX_FAILURES_PER_IP,
+  });
+  const [row] = await em.getConnection().execute<Row[]>(sql, values, "all", em.getTransactionContext());
   if (!row) return { blocked: false };
-  const retryAfter = (tenth: number | null) =>
-    tenth === null ? 1 : Math.max(1, Math.ceil(tenth + THROTTLE_WINDOW_SECONDS - now.getTime() / 1000));
-  const emailBlocked = row.email_failures >= THROTTLE_MAX_FAILURES;
-  const ipBlocked = row.ip_failures >= THROTTLE_MAX_FAILURES;
-  if (!emailBlocked && !ipBlocked) return { blocked: false };
-  const byEmail = emailBlocked ? retryAfter(row.email_tenth) : 0;
-  const byIp = ipBlocked ? retryAfter(row.ip_tenth) : 0;
-  return { blocked: true, retryAfterSeconds: Math.max(byEmail, byIp), by: byEmail >= byIp ? "email" : "ip" };
+  const nowSeconds = now.getTime() / 1000;
+  const until = (oldest: number | null, window: number) => (oldest === null ? 1 : Math.max(1, Math.ceil(oldest + window - nowSeconds)));
+
+  const refusals: Array<{ by: "email" | "ip" | "email_global" | "email_delay"; retryAfterSeconds: number }> = [];
+  if (row.pair_failures >= THROTTLE_MAX_FAILURES)
+    refusals.push({ by: "email", retryAfterSeconds: until(row.pair_tenth, THROTTLE_WINDOW_SECONDS) });
+  if (row.ip_failures >= THROTTLE_MAX_FAILURES_PER_IP)
+    refusals.push({ by: "ip", retryAfterSeconds: until(row.ip_oldest, THROTTLE_WINDOW_SECONDS) });
+  if (!row.known) {
+    if (row.global_failures >= GLOBAL_MAX_FAILURES) {
+      refusals.push({ by: "email_global", retryAfterSeconds: until(row.global_oldest, GLOBAL_WINDOW_SECONDS) });
+    } else if (row.global_failures >= GLOBAL_DELAY_FROM_FAILURES && row.last_failure !== null) {
+      const delay = Math.min(2 ** (row.global_failures - GLOBAL_DELAY_FROM_FAILURES), GLOBAL_MAX_DELAY_SECONDS);
+      const wait = row.last_failure + delay - nowSeconds;
+      if (wait > 0) refusals.push({ by: "email_delay", retryAfterSeconds: Math.max(1, Math.ceil(wait)) });
+    }
+  }
+  const worst = refusals.sort((a, b) => b.retryAfterSeconds - a.retryAfterSeconds)[0];
+  return worst ? { blocked: true, ...worst } : { blocked: false };
 }
 
 /**
- * Checks the throttle and, unless blocked, counts this attempt as a failure at once, under per-email and per-IP
+ * Checks the throttle and, unless blocked, counts this attempt as a failure at once, under per-email and per-client
  * advisory locks: concurrent attempts queue for the check, so a burst cannot slip past the limit while passwords are
  * being verified. Returns the attempt's id, to be marked a success (`markSucceeded`) if the password proves right.
- * Also prunes this email's and this IP's attempts past the retention.
+ * Also prunes this email's and this client's attempts past the retention.
  */
 export async function admitAttempt(
   em: EntityManager,
   key: { email: string; ip: string | null },
   now: Date,
 ): Promise<{ blocked: true; state: ThrottleState & { blocked: true } } | { blocked: false; attemptId: string }> {
+  const ip = clientKey(key.ip);
   return em.transactional(async (tx) => {
     // Always email before IP, so two attempts never wait on each other's second lock.
     await tx
       .getConnection()
       .execute(`select pg_advisory_xact_lock(hashtext('login:email:' || ?))`, [key.email], "all", tx.getTransactionContext());
-    if (key.ip !== null) {
-      await tx
-        .getConnection()
-        .execute(`select pg_advisory_xact_lock(hashtext('login:ip:' || ?))`, [key.ip], "all", tx.getTransactionContext());
+    if (ip !== null) {
+      await tx.getConnection().execute(`select pg_advisory_xact_lock(hashtext('login:ip:' || ?))`, [ip], "all", tx.getTransactionContext());
     }
-    const state = await throttleState(tx, key, now);
+    const state = await throttleState(tx, { email: key.email, ip }, now);
     if (state.blocked) return { blocked: true, state };
-    const attempt = tx.create(LoginAttempt, { email: key.email, ip: key.ip, succeeded: false, attemptedAt: now });
+    const attempt = tx.create(LoginAttempt, { email: key.email, ip, succeeded: false, attemptedAt: now });
     await tx.flush();
-    const cutoff = new Date(now.getTime() - ATTEMPT_RETENTION_SECONDS * 1000);
-    await tx.nativeDelete(LoginAttempt, { email: key.email, attemptedAt: { $lt: cutoff } });
-    if (key.ip !== null) await tx.nativeDelete(LoginAttempt, { ip: key.ip, attemptedAt: { $lt: cutoff } });
+    await prune(tx, { email: key.email, ip }, now);
     return { blocked: false, attemptId: attempt.id };
   });
 }
 
-/** The password proved right: the admitted attempt counts as a success (which resets the email's count). */
+async function prune(em: EntityManager, key: { email: string; ip: string | null }, now: Date): Promise<void> {
+  const failuresBefore = new Date(now.getTime() - ATTEMPT_RETENTION_SECONDS * 1000);
+  const successesBefore = new Date(now.getTime() - KNOWN_CLIENT_SECONDS * 1000);
+  const old = { $or: [{ succeeded: false, attemptedAt: { $lt: failuresBefore } }, { attemptedAt: { $lt: successesBefore } }] };
+  await em.nativeDelete(LoginAttempt, { email: key.email, ...old });
+  if (key.ip !== null) await em.nativeDelete(LoginAttempt, { ip: key.ip, ...old });
+}
+
+/** The password proved right: the admitted attempt counts as a success (which resets the email's counts). */
 export async function markSucceeded(em: EntityManager, attemptId: string): Promise<void> {
   await em.nativeUpdate(LoginAttempt, { id: attemptId }, { succeeded: true });
+}
+
+/**
+ * The owner proved control of the address another way (a password reset link): recorded as a success for the
+ * account, so its failure counts restart and the client that used the link becomes known to it.
+ */
+export async function recordProvenAccess(em: EntityManager, key: { email: string; ip: string | null }, now: Date): Promise<void> {
+  em.create(LoginAttempt, { email: key.email, ip: clientKey(key.ip), succeeded: true, attemptedAt: now });
+  await em.flush();
+}
+
+export const SIGN_UP_MAX_PER_CLIENT = 10;
+export const SIGN_UP_WINDOW_SECONDS = 60 * 60;
+/** Sign-ups are counted in `login_attempts` under this key (no email has it: every email has an `@`). */
+const SIGN_UP_KEY = "sign-up";
+
+/**
+ * Sign-ups per client (IPv4 address or IPv6 /64): at most 10 an hour. Each creates an account and spends an argon2
+ * hash, so a burst from one address would both squat addresses and starve the CPU. Counted as successes under a key
+ * no account has, so they never add to the per-client failure count of sign-in. Without an address, not limited.
+ */
+export async function admitSignUp(
+  em: EntityManager,
+  ip: string | null,
+  now: Date,
+): Promise<{ blocked: false } | { blocked: true; retryAfterSeconds: number }> {
+  const key = clientKey(ip);
+  if (key === null) return { blocked: false };
+  return em.transactional(async (tx) => {
+    const conn = tx.getConnection();
+    await conn.execute(`select pg_advisory_xact_lock(hashtext('sign-up:ip:' || ?))`, [key], "all", tx.getTransactionContext());
+    const since = new Date(now.getTime() - SIGN_UP_WINDOW_SECONDS * 1000);
+    const [row] = await conn.execute<Array<{ n: number; oldest: number | null }>>(
+      `select count(*)::int as n, extract(epoch from min(attempted_at))::float8 as oldest from (
+         select attempted_at from login_attempts where email = ? and ip = ?::inet and attempted_at > ?::timestamptz
+          order by attempted_at desc limit ?) recent`,
+      [SIGN_UP_KEY, key, since, SIGN_UP_MAX_PER_CLIENT],
+      "all",
+      tx.getTransactionContext(),
+    );
+    if (row && row.n >= SIGN_UP_MAX_PER_CLIENT) {
+      const oldest = row.oldest ?? now.getTime() / 1000;
+      return { blocked: true, retryAfterSeconds: Math.max(1, Math.ceil(oldest + SIGN_UP_WINDOW_SECONDS - now.getTime() / 1000)) };
+    }
+    tx.create(LoginAttempt, { email: SIGN_UP_KEY, ip: key, succeeded: true, attemptedAt: now });
+    await tx.flush();
+    await tx.nativeDelete(LoginAttempt, { email: SIGN_UP_KEY, ip: key, attemptedAt: { $lt: since } });
+    return { blocked: false };
+  });
 }

@@ -26,7 +26,9 @@ import { ChatSession } from "./leads/chat-session.ts";
 import { Lead } from "./leads/lead.ts";
 import { ReferralCredit } from "./leads/referral-credit.ts";
 import { Invitation } from "./platform/invitation.ts";
+import { AccountToken } from "./platform/account-token.ts";
 import { LoginAttempt } from "./platform/login-attempt.ts";
+import { MailOutbox } from "./platform/mail-outbox.ts";
 import { Membership } from "./platform/membership.ts";
 import { OrganizationBilling } from "./platform/organization-billing.ts";
 import { OrganizationUsageEvent } from "./platform/organization-usage-event.ts";
@@ -68,6 +70,8 @@ export { Lead, type ILead } from "./leads/lead.ts";
 export { ReferralCredit, type IReferralCredit } from "./leads/referral-credit.ts";
 export { Invitation, type IInvitation } from "./platform/invitation.ts";
 export { LoginAttempt, type ILoginAttempt } from "./platform/login-attempt.ts";
+export { AccountToken, ACCOUNT_TOKEN_PURPOSES, type AccountTokenPurpose, type IAccountToken } from "./platform/account-token.ts";
+export { MailOutbox, type IMailOutbox } from "./platform/mail-outbox.ts";
 export { MEMBERSHIP_ROLES, Membership, type IMembership } from "./platform/membership.ts";
 export { OrganizationBilling, type IOrganizationBilling } from "./platform/organization-billing.ts";
 export { OrganizationUsageEvent, type IOrganizationUsageEvent } from "./platform/organization-usage-event.ts";
@@ -91,6 +95,8 @@ export const PLATFORM_ENTITIES = [
   RefreshToken,
   Invitation,
   LoginAttempt,
+  AccountToken,
+  MailOutbox,
 ] as const;
 
 /** The 30 business (tenant) tables, each with `orgId` and row-level security, parents before children. */

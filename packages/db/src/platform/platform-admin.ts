@@ -133,7 +133,10 @@ export function normalizeEmail(raw: string): string {
   return e;
 }
 
-/** `passwordHash` is computed by the caller (argon2id in @cleanops/auth); this layer never sees a password. */
+/**
+ * `passwordHash` is computed by the caller (argon2id in @cleanops/auth); this layer never sees a password. The address
+ * counts as verified: the operator creating the account vouches for it (a visitor's sign-up starts unverified).
+ */
 export async function createUser(
   client: pg.ClientBase,
   input: { email: string; name?: string | undefined; passwordHash: string | null },
@@ -141,7 +144,7 @@ export async function createUser(
   const e = normalizeEmail(input.email);
   try {
     const res = await client.query<{ id: string; email: string; name: string | null; created_at: Date }>(
-      `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING id, email, name, created_at`,
+      `INSERT INTO users (email, name, password_hash, email_verified_at) VALUES ($1, $2, $3, now()) RETURNING id, email, name, created_at`,
       [e, input.name?.trim() || null, input.passwordHash],
     );
     const r = res.rows[0];

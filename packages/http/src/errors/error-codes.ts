@@ -23,10 +23,14 @@ export const ERROR_STATUS = {
   membership_revoked: 401,
   // One answer for an unknown email and a wrong password, so an account's existence is not disclosed.
   invalid_credentials: 401,
+  // The access token was issued before its user signed out everywhere or changed the password: sign in again.
+  token_revoked: 401,
   refresh_token_invalid: 401,
   refresh_token_reused: 401,
   forbidden: 403,
   invitation_email_mismatch: 403,
+  // The organization is suspended: nobody signs in to it or joins it.
+  org_suspended: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
@@ -35,6 +39,8 @@ export const ERROR_STATUS = {
   last_owner: 409,
   invitation_expired: 410,
   invitation_used: 410,
+  // A verification or password-reset link that is unknown, used or expired (one answer for all three).
+  link_invalid: 410,
   payload_too_large: 413,
   // The write names a row that does not exist in this org (a foreign key refused it), or breaks a rule of the data.
   invalid_reference: 422,
@@ -66,10 +72,12 @@ export const DEFAULT_ERROR_MESSAGE = {
   token_invalid_claims: "The access token claims are invalid.",
   membership_revoked: "You have no active membership in this organization.",
   invalid_credentials: "The email or password is incorrect.",
+  token_revoked: "The access token was revoked (signed out everywhere or password changed); sign in again.",
   refresh_token_invalid: "The refresh token is unknown, expired or revoked; sign in again.",
   refresh_token_reused: "The refresh token was already used; every session of this sign-in has been revoked.",
   forbidden: "You are not allowed to do this.",
   invitation_email_mismatch: "This invitation was sent to another email address.",
+  org_suspended: "This organization is suspended.",
   not_found: "The requested resource was not found.",
   method_not_allowed: "This method is not allowed here.",
   conflict: "The request conflicts with the current state of the resource.",
@@ -77,6 +85,7 @@ export const DEFAULT_ERROR_MESSAGE = {
   last_owner: "An organization keeps at least one owner: transfer ownership first.",
   invitation_expired: "The invitation has expired; ask for a new one.",
   invitation_used: "The invitation was already used or withdrawn.",
+  link_invalid: "This link is unknown, already used or expired; ask for a new one.",
   payload_too_large: "The request body is too large.",
   invalid_reference: "The request refers to a record that does not exist.",
   constraint_violated: "The request breaks a rule of the data.",

@@ -1,6 +1,6 @@
-import { decideRefresh, hashToken } from "@cleanops/auth";
-import { entities, withOrg } from "@cleanops/db";
-import { authenticationFailed, notFound } from "@cleanops/http";
+import { decideRefresh, hashPassword, hashToken } from "@cleanops/auth";
+import { entities, newPasswordProblem, withOrg } from "@cleanops/db";
+import { authenticationFailed, notFound, validationFailed } from "@cleanops/http";
 import { LockMode } from "@mikro-orm/postgresql";
 import type { z } from "zod";
 import { auditInOrg, recordAudit } from "../../audit/audit-log.ts";
@@ -9,9 +9,9 @@ import { findLiveMembership, liveMembershipsOf, type LiveMembership } from "../.
 import { platformEm } from "../../platform/platform-em.ts";
 import type { LoginBody } from "./auth.schemas.ts";
 import { verifyCredentials } from "./credentials.ts";
-import { issueSession, revokeFamily, sessionBody, type IssuedSession } from "./session-tokens.ts";
+import { endAllSessions, issueSession, revokeFamily, sessionBody, type IssuedSession } from "./session-tokens.ts";
 
-const { RefreshToken } = entities;
+const { RefreshToken, User } = entities;
 
 const orgChoice = (m: LiveMembership) => ({ org_id: m.orgId, name: m.orgName, slug: m.orgSlug, role: m.role });
 
@@ -136,4 +136,40 @@ export async function me(ctx: AdminContext) {
     role: ctx.role,
     memberships: memberships.map((m) => ({ membership_id: m.membershipId, ...orgChoice(m) })),
   };
+}
+
+/** Sign out everywhere: every refresh token of the user revoked, every access token issued until now refused. */
+export async function logoutAll(ctx: AdminContext): Promise<void> {
+  await ctx.mutate(async (tx, audit) => {
+    const revoked = await endAllSessions(tx, ctx.principal.userId, ctx.now);
+    audit.record({
+      action: "auth.logout_all",
+      entityType: "user",
+      entityId: ctx.principal.userId,
+      changes: { revoked_refresh_tokens: revoked },
+    });
+  });
+}
+
+/**
+ * A new password, proven by the current one (throttled like a sign-in: a stolen access token alone cannot take the
+ * account over). Every session ends, this one included: the client signs in again with the new password.
+ */
+export async function changePassword(ctx: AdminContext, body: { current_password: string; new_password: string }): Promise<void> {
+  const problem = newPasswordProblem(body.new_password);
+  if (problem) {
+    throw validationFailed(undefined, { details: { issues: [{ path: ["new_password"], code: "too_small", message: problem }] } });
+  }
+  await verifyCredentials(ctx.services, { email: ctx.principal.email, password: body.current_password }, ctx.meta);
+  const passwordHash = await hashPassword(body.new_password);
+  await ctx.mutate(async (tx, audit) => {
+    await tx.nativeUpdate(User, { id: ctx.principal.userId }, { passwordHash });
+    const revoked = await endAllSessions(tx, ctx.principal.userId, ctx.now);
+    audit.record({
+      action: "auth.password_changed",
+      entityType: "user",
+      entityId: ctx.principal.userId,
+      changes: { revoked_refresh_tokens: revoked },
+    });
+  });
 }

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Resource } from "../../kernel/resource.ts";
 import { publicRoute, route } from "../../kernel/route.ts";
-import { login, logout, me, refresh, switchOrg } from "./auth.actions.ts";
-import { LoginBody, Me, OrgRequired, RefreshBody, Session, SwitchOrgBody } from "./auth.schemas.ts";
+import { changePassword, login, logout, logoutAll, me, refresh, switchOrg } from "./auth.actions.ts";
+import { ChangePasswordBody, LoginBody, Me, OrgRequired, RefreshBody, Session, SwitchOrgBody } from "./auth.schemas.ts";
 
 const tag = "auth";
 
@@ -52,6 +52,26 @@ export const auth: Resource = {
       body: SwitchOrgBody,
       response: Session,
       handle: (ctx, { body }) => switchOrg(ctx, body.org_id),
+    }),
+    route({
+      method: "post",
+      path: "/auth/logout-all",
+      tag,
+      summary: "Sign out everywhere: every refresh token revoked, every access token issued so far refused",
+      access: { capability: "account.manage" },
+      status: 204,
+      handle: (ctx) => logoutAll(ctx),
+    }),
+    route({
+      method: "post",
+      path: "/auth/password",
+      tag,
+      summary: "Change your password (the current one required); every session ends, this one included",
+      access: { capability: "account.manage" },
+      body: ChangePasswordBody,
+      status: 204,
+      errors: ["invalid_credentials", "rate_limited"],
+      handle: (ctx, { body }) => changePassword(ctx, body),
     }),
     route({
       method: "get",

@@ -4,6 +4,7 @@ import { emailSchema, idSchema, opaqueTokenSchema, passwordSchema } from "../../
 
 export const LoginBody = z.object({ email: emailSchema, password: passwordSchema, org_id: idSchema.optional() }).strict();
 export const RefreshBody = z.object({ refresh_token: opaqueTokenSchema }).strict();
+export const ChangePasswordBody = z.object({ current_password: passwordSchema, new_password: passwordSchema }).strict();
 export const SwitchOrgBody = z.object({ org_id: idSchema }).strict();
 
 const role = z.enum(ROLES);

@@ -4,7 +4,7 @@ import { entities, type Role } from "@cleanops/db";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { AdminServices } from "../../services.ts";
 
-const { RefreshToken } = entities;
+const { RefreshToken, User } = entities;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -51,6 +51,16 @@ export async function revokeFamily(em: EntityManager, familyId: string, now: Dat
 /** Revokes every live refresh token a user holds for one org: their sessions there end at the next refresh. */
 export async function revokeSessionsIn(em: EntityManager, userId: string, orgId: string, now: Date): Promise<number> {
   return em.nativeUpdate(RefreshToken, { user: userId, organization: orgId, revokedAt: null }, { revokedAt: now });
+}
+
+/**
+ * Ends every session of a user, in every org: all refresh tokens revoked, and every access token issued before `now`
+ * refused from the next request on (`users.tokens_valid_after`, checked with the live membership). Token times are
+ * whole seconds, so a token issued later in the same second as `now` is refused too: the client signs in again.
+ */
+export async function endAllSessions(em: EntityManager, userId: string, now: Date): Promise<number> {
+  await em.nativeUpdate(User, { id: userId }, { tokensValidAfter: now });
+  return em.nativeUpdate(RefreshToken, { user: userId, revokedAt: null }, { revokedAt: now });
 }
 
 /** The JSON every sign-in, refresh, switch and redemption answers with. */

@@ -16,7 +16,8 @@ const asAuthCode = (code: TokenErrorCode): AuthenticationErrorCode => code;
  * Who is calling admin-api: a valid admin-api access token (HS256, our issuer, this audience, an org_id), and then a
  * LIVE membership of its `sub` in its `org_id`, read from the database on every request. The role is the
  * membership's current role; the token's `role` claim is never used, so a demotion or a revocation takes effect on
- * the very next request, whatever tokens are still in circulation.
+ * the very next request, whatever tokens are still in circulation. A token issued before its user's
+ * `tokens_valid_after` (sign out everywhere, a password change or reset) is refused the same way.
  */
 export function staffAuthenticator(deps: { orm: MikroORM; keyRing: KeyRing; now: () => Date }) {
   return async (req: Request): Promise<OrgIdentity<StaffPrincipal, Role>> => {
@@ -28,9 +29,13 @@ export function staffAuthenticator(deps: { orm: MikroORM; keyRing: KeyRing; now:
         cause: verified.error,
       });
     }
-    const { sub, orgId } = verified.claims;
+    const { sub, orgId, issuedAt } = verified.claims;
     const live = await findLiveMembership(platformEm(deps.orm), sub, orgId);
     if (!live) throw authenticationFailed("membership_revoked", { realm: ADMIN_API_AUDIENCE });
+    // Signed out everywhere (or the password changed) after this token was issued: it stops working now, not at exp.
+    if (live.tokensValidAfter && issuedAt.getTime() < live.tokensValidAfter.getTime()) {
+      throw authenticationFailed("token_revoked", { realm: ADMIN_API_AUDIENCE });
+    }
     return {
       principal: { userId: live.user.id, email: live.user.email, name: live.user.name, membershipId: live.membershipId },
       orgId: live.orgId,

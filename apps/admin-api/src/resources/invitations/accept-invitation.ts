@@ -33,22 +33,25 @@ function assertRedeemable(inv: entities.IInvitation, now: Date): void {
  * is signed in to the org, all in one transaction scoped to that org with the invitation row locked.
  */
 export async function acceptInvitation(services: AdminServices, input: AcceptInput, meta: RequestMeta): Promise<AcceptResult> {
+  // The password rules first, for an existing account as for a new one: a 400 must not tell which it is.
+  const problem = newPasswordProblem(input.password);
+  if (problem) {
+    throw validationFailed(undefined, { details: { issues: [{ path: ["password"], code: "too_small", message: problem }] } });
+  }
   const em = platformEm(services.orm);
-  const found = await em.findOne(Invitation, { tokenHash: hashToken(input.token) });
+  const found = await em.findOne(Invitation, { tokenHash: hashToken(input.token) }, { populate: ["organization"] });
   if (!found) throw notFound("No such invitation.");
   assertRedeemable(found, services.now());
   if (input.email !== found.email) throw new AppError("invitation_email_mismatch");
+  // Nobody joins a suspended org, as nobody signs in to one.
+  if (found.organization.getEntity().status !== "active") throw new AppError("org_suspended");
 
-  const existing = await em.findOne(User, { email: input.email });
+  const existing = await em.findOne(User, { email: input.email }, { fields: ["id"] });
   let verified: VerifiedUser | undefined;
   let passwordHash: string | undefined;
   if (existing) {
     verified = await verifyCredentials(services, { email: input.email, password: input.password }, meta);
   } else {
-    const problem = newPasswordProblem(input.password);
-    if (problem) {
-      throw validationFailed(undefined, { details: { issues: [{ path: ["password"], code: "too_small", message: problem }] } });
-    }
     passwordHash = await hashPassword(input.password);
   }
 

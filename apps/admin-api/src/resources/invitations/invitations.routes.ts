@@ -21,7 +21,14 @@ export const invitations: Resource = {
       access: { public: "the invitation token is the credential; the invitee may have no account yet" },
       body: AcceptBody,
       response: Session,
-      errors: ["invitation_expired", "invitation_used", "invitation_email_mismatch", "invalid_credentials", "rate_limited"],
+      errors: [
+        "invitation_expired",
+        "invitation_used",
+        "invitation_email_mismatch",
+        "org_suspended",
+        "invalid_credentials",
+        "rate_limited",
+      ],
       handle: async (ctx, { body }) => {
         const result = await acceptInvitation(ctx.services, body, ctx.meta);
         return sessionBody(result.session, ctx.services, { user: result.user, org: result.org, role: result.role });

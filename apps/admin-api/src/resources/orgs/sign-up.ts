@@ -1,7 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { hashPassword } from "@cleanops/auth";
-import { createOrganization, emSqlRunner, entities, newPasswordProblem, PlatformInputError, slugify, withOrg } from "@cleanops/db";
-import { conflict, validationFailed } from "@cleanops/http";
+import {
+  admitSignUp,
+  createOrganization,
+  emSqlRunner,
+  entities,
+  newPasswordProblem,
+  PlatformInputError,
+  slugify,
+  withOrg,
+} from "@cleanops/db";
+import { conflict, rateLimited, validationFailed } from "@cleanops/http";
 import { UniqueConstraintViolationException } from "@mikro-orm/postgresql";
 import { recordAudit } from "../../audit/audit-log.ts";
 import type { RequestMeta } from "../../audit/request-meta.ts";
@@ -11,6 +20,8 @@ import { platformEm } from "../../platform/platform-em.ts";
 import type { AdminServices } from "../../services.ts";
 
 const { Membership, Organization, User } = entities;
+
+const slugTaken = (slug: string) => conflict(`The slug "${slug}" is taken.`, { details: { field: "slug" } });
 
 export type SignUpInput = {
   organization: { name: string; slug?: string | undefined };
@@ -31,17 +42,30 @@ export type SignUpResult = {
  * sequence, the audit entry), which row-level security only lets in once `app.current_org` names the org.
  *
  * An email that already has an account must come with that account's password (checked like a sign-in: throttled,
- * generic refusal); the account then owns one more org. A new email gets a new account.
+ * generic refusal); the account then owns one more org. A new email gets a new, unverified account and a
+ * verification mail.
+ *
+ * No answer may tell whether an email has an account before the password is checked: everything that does not depend
+ * on the account (the body, the password rules, the per-client sign-up limit, the slug) is checked first, the same for
+ * both, and both paths then spend one argon2 operation (a verify for an account, a hash for a new one).
  */
 export async function signUp(services: AdminServices, input: SignUpInput, meta: RequestMeta): Promise<SignUpResult> {
   const email = input.owner.email;
   const slug = input.organization.slug ?? slugify(input.organization.name);
-  const existing = await platformEm(services.orm).findOne(User, { email });
-  const user = existing ? await verifyCredentials(services, { email, password: input.owner.password }, meta) : undefined;
-  const problem = user ? undefined : newPasswordProblem(input.owner.password);
+  const problem = newPasswordProblem(input.owner.password);
   if (problem) {
     throw validationFailed(undefined, { details: { issues: [{ path: ["owner", "password"], code: "too_small", message: problem }] } });
   }
+  const platform = platformEm(services.orm);
+  const admitted = await admitSignUp(platform, meta.ip, services.now());
+  if (admitted.blocked) {
+    services.logger.warn({ ip: meta.ip, reqId: meta.requestId }, "sign-up throttled");
+    throw rateLimited("Too many sign-ups from your network. Try again later.", { retryAfterSeconds: admitted.retryAfterSeconds });
+  }
+  if (await platform.count(Organization, { slug })) throw slugTaken(slug);
+
+  const existing = await platform.findOne(User, { email }, { fields: ["id"] });
+  const user = existing ? await verifyCredentials(services, { email, password: input.owner.password }, meta) : undefined;
   const passwordHash = user ? undefined : await hashPassword(input.owner.password);
   const orgId = randomUUID();
 
@@ -50,9 +74,7 @@ export async function signUp(services: AdminServices, input: SignUpInput, meta: 
       try {
         await createOrganization(emSqlRunner(em), { id: orgId, name: input.organization.name, slug });
       } catch (err) {
-        if (err instanceof PlatformInputError && err.code === "conflict") {
-          throw conflict(`The slug "${slug}" is taken.`, { details: { field: "slug" } });
-        }
+        if (err instanceof PlatformInputError && err.code === "conflict") throw slugTaken(slug);
         throw err;
       }
       const org = await em.findOneOrFail(Organization, { orgId });

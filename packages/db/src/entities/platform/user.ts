@@ -14,6 +14,10 @@ export const User = defineEntity({
     passwordHash: p.text().nullable().hidden(),
     name: p.text().nullable(),
     disabledAt: p.datetime().nullable(),
+    // Null until the address is proven (a verification link, a password reset or an accepted invitation): 0044.
+    emailVerifiedAt: p.datetime().nullable(),
+    // Access tokens issued before this are refused (sign out everywhere, a password change or reset): 0044.
+    tokensValidAfter: p.datetime().nullable(),
     createdAt: p.datetime().defaultRaw("now()"),
     updatedAt: p
       .datetime()
