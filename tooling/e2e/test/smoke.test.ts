@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -7,7 +7,7 @@ import { asAppRole, createTestDatabase, type TestDatabase } from "@cleanops/db/t
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectStatus } from "./support/http-client.ts";
-import { runScript, runScriptOk, startStack, type RunningStack } from "./support/processes.ts";
+import { REPO_ROOT, runScript, runScriptOk, startStack, type RunningStack } from "./support/processes.ts";
 
 /**
  * The playbook's step 4 as an operator lives it, every step a real process: the CLI on a legacy (0033) database,
@@ -328,6 +328,31 @@ describe("the smoke test, from a legacy database to two isolated orgs (real proc
       expect(link.status).toBe(200);
       for (const id of [...theirIds, them.name]) expect(link.text).not.toContain(id);
     }
+  });
+
+  it("the operator's scripts/smoke.sh (curl and the CLI) passes against the same running stack", async () => {
+    const script = spawn("bash", [path.join(REPO_ROOT, "scripts", "smoke.sh")], {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        ADMIN_API_URL: stack!.urls.adminApi,
+        WORKER_PORTAL_URL: stack!.urls.workerPortal,
+        PUBLIC_INVOICES_URL: stack!.urls.publicInvoices,
+        OWNER_EMAIL: "owner@smoke.test",
+        OWNER_PASSWORD: PASSWORD,
+        DATABASE_URL: legacy.url,
+        SMOKE_CLI: `${process.execPath} ${path.join(REPO_ROOT, "packages", "cli", "src", "main.ts")}`,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    script.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    script.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
+    const code = await new Promise<number | null>((resolve) => script.on("close", resolve));
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/smoke: database at head/);
+    expect(out).toMatch(/smoke: paid through the local provider/);
+    expect(out.trim().split("\n").at(-1)).toBe("smoke: OK");
   });
 
   it("8. the backup restores into a new database equal to the legacy one (catalog and row checksums)", async () => {
