@@ -7,7 +7,7 @@ import { memberAddCommand, orgCreateCommand, userCreateCommand } from "./command
 import { appRoleCommand } from "./commands/app-role-command.ts";
 import { backupCommand, restoreCommand } from "./commands/backup-commands.ts";
 import { legacyFixtureCommand } from "./commands/fixture-command.ts";
-import { migrateCommand, rollbackCommand, statusCommand } from "./commands/migration-commands.ts";
+import { migrateCommand, preflightCommand, rollbackCommand, statusCommand, verifyCommand } from "./commands/migration-commands.ts";
 import { loadCliConfig } from "./config.ts";
 import { subscriptionsDueRunCommand } from "./commands/subscriptions-command.ts";
 import { startStack } from "./stack/stack.ts";
@@ -24,16 +24,31 @@ const str = (v: string | boolean | undefined) => (typeof v === "string" ? v : un
 
 export const COMMANDS: Record<string, Command> = {
   "db:migrate": {
-    summary: "[--to <id prefix, e.g. 0033>] [--no-wait]  apply pending migrations (to head, or up to --to)",
-    options: { to: { type: "string" }, "no-wait": { type: "boolean" } },
-    run: (ctx, v) => migrateCommand(ctx, { to: str(v.to), wait: v["no-wait"] !== true }),
+    summary:
+      "[--to <id prefix, e.g. 0033>] [--default-org-from ID] [--no-wait]  pre-flight, apply pending migrations (to head, or up to --to), verify",
+    options: { to: { type: "string" }, "default-org-from": { type: "string" }, "no-wait": { type: "boolean" } },
+    run: (ctx, v) => migrateCommand(ctx, { to: str(v.to), wait: v["no-wait"] !== true, defaultOrgFrom: str(v["default-org-from"]) }),
+  },
+  "db:preflight": {
+    summary: "[--to <id prefix>] [--default-org-from ID]  list every problem that would stop the pending migrations (changes nothing)",
+    options: { to: { type: "string" }, "default-org-from": { type: "string" } },
+    run: (ctx, v) => preflightCommand(ctx, { to: str(v.to), defaultOrgFrom: str(v["default-org-from"]) }),
   },
   "db:rollback": {
     summary: "[--force-data-loss] [--no-wait]  revert the last applied migration (one step)",
     options: { "force-data-loss": { type: "boolean" }, "no-wait": { type: "boolean" } },
     run: (ctx, v) => rollbackCommand(ctx, { forceDataLoss: v["force-data-loss"] === true, wait: v["no-wait"] !== true }),
   },
-  "db:status": { summary: "show applied and pending migrations", options: {}, run: (ctx) => statusCommand(ctx) },
+  "db:status": {
+    summary: "show applied and pending migrations, and an interrupted one",
+    options: {},
+    run: (ctx) => statusCommand(ctx),
+  },
+  "db:verify": {
+    summary: "compare the schema with the exact shape of its applied version, naming every difference",
+    options: {},
+    run: (ctx) => verifyCommand(ctx),
+  },
   "db:backup": {
     summary: "[--out FILE]  pg_dump -Fc of the database, with a manifest to verify restores",
     options: { out: { type: "string" } },

@@ -42,6 +42,8 @@ describe("the cli as a process", () => {
       "db:migrate",
       "db:rollback",
       "db:status",
+      "db:preflight",
+      "db:verify",
       "db:backup",
       "db:restore",
       "db:legacy-fixture",

@@ -37,6 +37,10 @@ function namedLosses(stderr: string): Record<string, number> {
 
 const rollback = (url: string, ...flags: string[]) => runCli(["db:rollback", ...flags], { DATABASE_URL: url }).exited;
 
+/** What a successful rollback of `name` prints: the step, then the verification of the version below it. */
+const rolledBack = (name: string) =>
+  `Rolled back ${name}.\nVerified: the schema is exactly that of ${MIGRATION_NAMES[MIGRATION_NAMES.indexOf(name) - 1]}.\n`;
+
 // Up to thirty CLI processes per case: 20 s on an idle machine, over 200 s on a 2-core one under a load of 20, so the
 // cases (and the set-up, which migrates in a process too) get a bound far above that, not a guess near it.
 const ROOM_MS = 600_000;
@@ -64,7 +68,7 @@ describe("pnpm db:rollback from head down to 0033, one process per step, as an o
     for (const name of MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf("0034_org_id_uuid_and_default_org")).reverse()) {
       const r = await rollback(db.url);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toBe(`Rolled back ${name}.\n`);
+      expect(r.stdout).toBe(rolledBack(name));
     }
     const end = await wholeState(client);
     expect(end.catalog).toEqual(legacy.catalog);
@@ -140,7 +144,7 @@ describe("pnpm db:rollback from head down to 0033, one process per step, as an o
       if (expected === undefined) {
         // Schema only: nothing to lose, nothing to ask.
         expect(first.code, `${name}: ${first.stderr}`).toBe(0);
-        expect(first.stdout).toBe(`Rolled back ${name}.\n`);
+        expect(first.stdout).toBe(rolledBack(name));
         continue;
       }
       expect(first.code, `${name} must refuse: ${first.stdout}`).toBe(1);
@@ -154,7 +158,7 @@ describe("pnpm db:rollback from head down to 0033, one process per step, as an o
       const countsBefore = await rowCounts(client);
       const forced = await rollback(db.url, "--force-data-loss");
       expect(forced.code, `${name}: ${forced.stderr}`).toBe(0);
-      expect(forced.stdout).toBe(`Rolled back ${name}.\n`);
+      expect(forced.stdout).toBe(rolledBack(name));
       const countsAfter = await rowCounts(client);
       // Exactly the named rows are gone: a dropped table lost all its rows, a kept one exactly the count named.
       const lost = Object.fromEntries(

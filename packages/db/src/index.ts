@@ -75,3 +75,7 @@ export { addedMinutes, addonRefusal, completeNewBooking, type AddonChoice } from
 export { endOfUtcDay, nextOccurrence, occurrenceDate, type Frequency } from "./subscriptions/schedule.ts";
 export { MAX_OCCURRENCES_PER_RUN, runDueSubscriptions, type DueRunResult, type DueRunTarget } from "./subscriptions/due-run.ts";
 export { runDueSubscriptionsEveryOrg, type DueRunOrg } from "./subscriptions/due-run-every-org.ts";
+export { verifySchema, expectedShape, type VerifyResult, type VerifyShape } from "./migrations/verify.ts";
+export { JOURNAL_TABLE, describeDirection, type InProgress, type Direction } from "./migrations/migration-journal.ts";
+export type { Recovery } from "./migrations/migrator.ts";
+export { runPreflight, formatPreflightProblems, type PreflightProblem, type PreflightResult } from "./migrations/preflight.ts";

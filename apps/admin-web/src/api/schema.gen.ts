@@ -17,6 +17,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out everywhere: every refresh token revoked, every access token issued so far refused */
+        post: operations["postAuthLogoutAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your password (the current one required); every session ends, this one included */
+        post: operations["postAuthPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me": {
         parameters: {
             query?: never;
@@ -2395,7 +2429,7 @@ export interface components {
         Capabilities: {
             /** @enum {string} */
             role: "owner" | "admin" | "dispatcher" | "finance";
-            capabilities: ("session.read" | "session.switch_org" | "org.read" | "org.update" | "org.delete" | "billing.read" | "billing.manage" | "ownership.transfer" | "members.read" | "members.invite" | "members.manage" | "owners.manage" | "audit.read" | "bookings.read" | "bookings.write" | "teams.read" | "teams.write" | "schedules.read" | "schedules.write" | "workers.read" | "workers.write" | "clients.read" | "clients.write" | "leads.read" | "leads.write" | "checklists.read" | "checklists.write" | "addons.read" | "addons.write" | "emails.read" | "invoices.read" | "invoices.write" | "payments.read" | "payments.write" | "public_links.read" | "public_links.write" | "disputes.read" | "disputes.write" | "adjustments.read" | "adjustments.write" | "subscriptions.read" | "subscriptions.write" | "documents.read" | "documents.write")[];
+            capabilities: ("session.read" | "session.switch_org" | "account.manage" | "org.read" | "org.update" | "org.delete" | "billing.read" | "billing.manage" | "ownership.transfer" | "members.read" | "members.invite" | "members.manage" | "owners.manage" | "audit.read" | "bookings.read" | "bookings.write" | "teams.read" | "teams.write" | "schedules.read" | "schedules.write" | "workers.read" | "workers.write" | "clients.read" | "clients.write" | "leads.read" | "leads.write" | "checklists.read" | "checklists.write" | "addons.read" | "addons.write" | "emails.read" | "invoices.read" | "invoices.write" | "payments.read" | "payments.write" | "public_links.read" | "public_links.write" | "disputes.read" | "disputes.write" | "adjustments.read" | "adjustments.write" | "subscriptions.read" | "subscriptions.write" | "documents.read" | "documents.write")[];
         };
         OrgSettings: {
             org_id: string;
@@ -2457,6 +2491,112 @@ export interface operations {
             };
             /** @description Error 403 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAuthLogoutAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sign out everywhere: every refresh token revoked, every access token issued so far refused */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error 400 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error 401 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error 403 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAuthPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    current_password: string;
+                    new_password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Change your password (the current one required); every session ends, this one included */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error 400 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error 403 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3397,7 +3537,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invitation_email_mismatch */
+            /** @description invitation_email_mismatch, org_suspended */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -4,7 +4,15 @@ import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { z } from "zod";
-import { APP_ROLE, checksumAllTables, createRolesSql, describeDifferences, PLATFORM_ROLE, snapshotCatalog } from "@cleanops/db";
+import {
+  APP_ROLE,
+  checksumAllTables,
+  createRolesSql,
+  describeDifferences,
+  PLATFORM_ROLE,
+  snapshotCatalog,
+  withDatabaseName,
+} from "@cleanops/db";
 import { CliError } from "../cli-error.ts";
 import type { CommandContext } from "../command-context.ts";
 import { libpqEnv, resolvePgTool, runTool } from "./pg-tools.ts";
@@ -93,6 +101,73 @@ export async function backupCommand(ctx: CommandContext, opts: { out?: string | 
   return file;
 }
 
+const MAX_NAME = 63;
+const stampName = (base: string, suffix: string) => `${base.slice(0, MAX_NAME - suffix.length)}${suffix}`;
+
+/** Restores into a new database beside `url`, verifies it, then swaps names; returns the name the old database now has. */
+async function restoreAside(
+  ctx: CommandContext,
+  url: string,
+  manifest: BackupManifest,
+  restoreInto: (targetUrl: string) => Promise<void>,
+): Promise<string> {
+  const target = decodeURIComponent(new URL(url).pathname.slice(1));
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:TZ.]/g, "")
+    .slice(0, 14);
+  const fresh = stampName(target, `_restore_${stamp}`);
+  const kept = stampName(target, `_before_restore_${stamp}`);
+  const admin = new pg.Client({ connectionString: withDatabaseName(url, "postgres"), application_name: "cleanops-restore" });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(fresh)} TEMPLATE template0`);
+    const freshUrl = withDatabaseName(url, fresh);
+    try {
+      ctx.print(`Restoring into a new database ${fresh} ...`);
+      await restoreInto(freshUrl);
+      const problems = await verifyRestore(freshUrl, manifest);
+      if (problems.length > 0) {
+        ctx.print(`${target} was not touched; the new database ${fresh} is dropped.`);
+        throw new CliError(`Restore verification FAILED (${problems.length} differences from the backup):`, 1, problems);
+      }
+    } catch (err) {
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(fresh)} WITH (FORCE)`).catch(() => undefined);
+      throw err;
+    }
+    // No new session may slip in between the last one ending and the rename (which needs the database unused).
+    await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(target)} ALLOW_CONNECTIONS false`);
+    try {
+      const ended = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [target],
+      );
+      if ((ended.rowCount ?? 0) > 0) ctx.print(`Ended ${ended.rowCount} session(s) still connected to ${target}.`);
+      // pg_terminate_backend only signals: wait (bounded) until the sessions are gone.
+      for (let i = 0; i < 100; i++) {
+        const left = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [target]);
+        if ((left.rows[0]?.n ?? 0) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await admin.query("BEGIN");
+      await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(target)} RENAME TO ${pg.escapeIdentifier(kept)}`);
+      await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(fresh)} RENAME TO ${pg.escapeIdentifier(target)}`);
+      await admin.query("COMMIT");
+    } catch (err) {
+      await admin.query("ROLLBACK").catch(() => undefined);
+      await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(target)} ALLOW_CONNECTIONS true`).catch(() => undefined);
+      throw new CliError(
+        `The backup was restored and verified in ${fresh}, but it could not take the name ${target}: ${(err as Error).message}. ` +
+          `Stop every client of ${target} and run: ALTER DATABASE ${target} RENAME TO ${kept}; ALTER DATABASE ${fresh} RENAME TO ${target};`,
+      );
+    }
+    await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(kept)} ALLOW_CONNECTIONS true`);
+    return kept;
+  } finally {
+    await admin.end();
+  }
+}
+
 export async function restoreCommand(ctx: CommandContext, opts: { file?: string | undefined; clean: boolean }): Promise<void> {
   if (!opts.file) throw new CliError("db:restore needs the backup file: pnpm db:restore FILE", 2);
   const file = path.resolve(opts.file);
@@ -121,11 +196,12 @@ export async function restoreCommand(ctx: CommandContext, opts: { file?: string 
     await client.connect();
     let keepOwners: boolean;
     let restorer: string;
+    let existing: number;
     try {
       const tables = await client.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'`,
       );
-      const existing = tables.rows[0]?.n ?? 0;
+      existing = tables.rows[0]?.n ?? 0;
       if (existing > 0 && !opts.clean) {
         throw new CliError(`The target database is not empty (${existing} tables). Pass --clean to replace its contents with the backup`);
       }
@@ -150,20 +226,30 @@ export async function restoreCommand(ctx: CommandContext, opts: { file?: string 
     } finally {
       await client.end();
     }
-    ctx.print(`Restoring ${file} ...`);
     if (!keepOwners) ctx.print(`The backup's owner ${manifest.owner} cannot be kept here: ${restorer} owns the restored objects.`);
-    await runTool(
-      bin,
-      [
-        ...(keepOwners ? [] : ["--no-owner"]),
-        "--exit-on-error",
-        "--single-transaction",
-        ...(opts.clean ? ["--clean", "--if-exists"] : []),
-        `--dbname=${new URL(url).pathname.slice(1)}`,
-        file,
-      ],
-      libpqEnv(url),
-    );
+    const restoreInto = async (targetUrl: string) => {
+      await runTool(
+        bin,
+        [
+          ...(keepOwners ? [] : ["--no-owner"]),
+          "--exit-on-error",
+          "--single-transaction",
+          `--dbname=${new URL(targetUrl).pathname.slice(1)}`,
+          file,
+        ],
+        libpqEnv(targetUrl),
+      );
+    };
+    if (existing === 0) {
+      ctx.print(`Restoring ${file} ...`);
+      await restoreInto(url);
+    } else {
+      // In place: pg_restore --clean cannot drop a migrated schema whose objects depend on each other differently
+      // from the dump's. The backup goes into a fresh database instead, is verified there, and only then takes the
+      // target's name, in one transaction; the replaced database is kept under another name until the operator drops it.
+      const kept = await restoreAside(ctx, url, manifest, restoreInto);
+      ctx.print(`The database as it was before the restore is kept as ${kept}; drop it once you are satisfied: DROP DATABASE ${kept};`);
+    }
     const problems = await verifyRestore(url, manifest);
     if (problems.length > 0) {
       throw new CliError(`Restore verification FAILED (${problems.length} differences from the backup):`, 1, problems);

@@ -5,8 +5,14 @@ import type { SqlMigrationClass } from "./sql-migration.ts";
 import { DEFAULT_ORG_ID } from "./tenant-tables.ts";
 
 // Legacy integer ids map to UUIDs whose last 8 hex digits are the integer, so 1 is the Default org and down maps back.
-const INT_TO_UUID = (col: string) => `lpad(to_hex(${col}), 32, '0')::uuid`;
-const UUID_TO_INT = (col: string) => `('x' || right(${col}::text, 8))::bit(32)::int`;
+// When the company is another id k (the only organization, or the one the operator named), k and 1 swap places:
+// k becomes the Default org, a legacy 1 takes k's UUID, and down swaps them back.
+const plainUuid = (col: string) => `lpad(to_hex(${col}), 32, '0')::uuid`;
+const plainInt = (col: string) => `('x' || right(${col}::text, 8))::bit(32)::int`;
+const INT_TO_UUID = (col: string, k: number) =>
+  k === 1 ? plainUuid(col) : `CASE ${col} WHEN ${k} THEN ${plainUuid("1")} WHEN 1 THEN ${plainUuid(String(k))} ELSE ${plainUuid(col)} END`;
+const UUID_TO_INT = (col: string, k: number) =>
+  k === 1 ? plainInt(col) : `CASE ${col} WHEN ${plainUuid("1")} THEN ${k} WHEN ${plainUuid(String(k))} THEN 1 ELSE ${plainInt(col)} END`;
 const MAPPABLE = (col: string) => `${col}::text LIKE '00000000-0000-0000-0000-0000________'`;
 
 /** Remembers what 0034 itself created, so that down removes exactly that and nothing the legacy install had. */
@@ -17,15 +23,28 @@ export function createM0034(ctx: MigrationContext): SqlMigrationClass {
     override async up(): Promise<void> {
       const q = (sql: string) => this.execute(sql);
       await q(`CREATE TABLE ${STATE_TABLE} (key text PRIMARY KEY, value text NOT NULL)`);
+      const orgs = await this.execute(`SELECT org_id FROM organizations ORDER BY org_id`);
+      const only = orgs.length === 1 ? Number(orgs[0]?.org_id) : undefined;
+      const k = ctx.defaultOrgFrom ?? only ?? 1;
+      if (ctx.defaultOrgFrom !== undefined && !orgs.some((o) => Number(o.org_id) === ctx.defaultOrgFrom)) {
+        throw new Error(`0034: --default-org-from ${ctx.defaultOrgFrom} names no legacy organization`);
+      }
+      if (k !== 1) {
+        await q(`INSERT INTO ${STATE_TABLE} VALUES ('default_org_from', '${k}')`);
+        ctx.logger.info(
+          { migration: "0034", legacyOrgId: k },
+          `0034: the legacy organization ${k} becomes the Default org ${DEFAULT_ORG_ID}`,
+        );
+      }
 
       await q(`ALTER TABLE organization_billing DROP CONSTRAINT organization_billing_org_id_fkey`);
       await q(`ALTER TABLE organization_usage_events DROP CONSTRAINT organization_usage_events_org_id_fkey`);
       await q(`ALTER TABLE organizations ALTER COLUMN org_id DROP IDENTITY`);
       // TYPE ... USING keeps each column in its place, so down restores the legacy column order too.
-      await q(`ALTER TABLE organizations ALTER COLUMN org_id TYPE uuid USING ${INT_TO_UUID("org_id")}`);
+      await q(`ALTER TABLE organizations ALTER COLUMN org_id TYPE uuid USING ${INT_TO_UUID("org_id", k)}`);
       await q(`ALTER TABLE organizations ALTER COLUMN org_id SET DEFAULT gen_random_uuid()`);
-      await q(`ALTER TABLE organization_billing ALTER COLUMN org_id TYPE uuid USING ${INT_TO_UUID("org_id")}`);
-      await q(`ALTER TABLE organization_usage_events ALTER COLUMN org_id TYPE uuid USING ${INT_TO_UUID("org_id")}`);
+      await q(`ALTER TABLE organization_billing ALTER COLUMN org_id TYPE uuid USING ${INT_TO_UUID("org_id", k)}`);
+      await q(`ALTER TABLE organization_usage_events ALTER COLUMN org_id TYPE uuid USING ${INT_TO_UUID("org_id", k)}`);
       await q(`ALTER TABLE organization_billing ADD CONSTRAINT organization_billing_org_id_fkey
         FOREIGN KEY (org_id) REFERENCES organizations (org_id) ON DELETE CASCADE`);
       await q(`ALTER TABLE organization_usage_events ADD CONSTRAINT organization_usage_events_org_id_fkey
@@ -102,8 +121,9 @@ export function createM0034(ctx: MigrationContext): SqlMigrationClass {
       await q(`DROP TABLE users`);
       await q(`DELETE FROM organizations WHERE NOT (${MAPPABLE("org_id")})`);
 
-      const state = await this.execute(`SELECT key FROM ${STATE_TABLE}`);
+      const state = await this.execute(`SELECT key, value FROM ${STATE_TABLE}`);
       const created = new Set(state.map((r) => String(r.key)));
+      const k = Number(state.find((r) => r.key === "default_org_from")?.value ?? 1);
       if (created.has("created_default_billing")) {
         await q(`DELETE FROM organization_billing WHERE org_id = '${DEFAULT_ORG_ID}'`);
       }
@@ -114,9 +134,9 @@ export function createM0034(ctx: MigrationContext): SqlMigrationClass {
       await q(`ALTER TABLE organization_billing DROP CONSTRAINT organization_billing_org_id_fkey`);
       await q(`ALTER TABLE organization_usage_events DROP CONSTRAINT organization_usage_events_org_id_fkey`);
       await q(`ALTER TABLE organizations ALTER COLUMN org_id DROP DEFAULT`);
-      await q(`ALTER TABLE organizations ALTER COLUMN org_id TYPE integer USING ${UUID_TO_INT("org_id")}`);
-      await q(`ALTER TABLE organization_billing ALTER COLUMN org_id TYPE integer USING ${UUID_TO_INT("org_id")}`);
-      await q(`ALTER TABLE organization_usage_events ALTER COLUMN org_id TYPE integer USING ${UUID_TO_INT("org_id")}`);
+      await q(`ALTER TABLE organizations ALTER COLUMN org_id TYPE integer USING ${UUID_TO_INT("org_id", k)}`);
+      await q(`ALTER TABLE organization_billing ALTER COLUMN org_id TYPE integer USING ${UUID_TO_INT("org_id", k)}`);
+      await q(`ALTER TABLE organization_usage_events ALTER COLUMN org_id TYPE integer USING ${UUID_TO_INT("org_id", k)}`);
       await q(`ALTER TABLE organizations ALTER COLUMN org_id ADD GENERATED BY DEFAULT AS IDENTITY`);
       await q(`SELECT setval(pg_get_serial_sequence('organizations', 'org_id'),
         coalesce((SELECT max(org_id) FROM organizations), 1), (SELECT count(*) > 0 FROM organizations))`);

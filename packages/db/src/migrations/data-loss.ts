@@ -10,6 +10,14 @@ export function describeLoss(losses: readonly RowLoss[]): string {
     .join(", ");
 }
 
+/** A down step that refused before changing anything (so an online migration's journal entry can be dropped too). */
+export class DataLossRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DataLossRefusedError";
+  }
+}
+
 /**
  * Every down migration that would delete rows calls this first, inside its transaction and before any change: without
  * --force-data-loss it refuses (so the step changes nothing), naming each table and how many rows it would lose;
@@ -19,7 +27,7 @@ export function guardDataLoss(ctx: MigrationContext, migration: string, losses: 
   const list = describeLoss(losses);
   if (list === "") return;
   if (!ctx.forceDataLoss) {
-    throw new Error(
+    throw new DataLossRefusedError(
       `${migration} down refused: it would delete ${what} (${list}). ` +
         `Restore a backup instead, or pass --force-data-loss to delete them.`,
     );

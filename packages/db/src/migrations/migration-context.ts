@@ -10,4 +10,9 @@ export type MigrationContext = {
   lockRetries: number;
   /** Down migrations that would delete rows of non-Default orgs refuse unless this is set. */
   forceDataLoss: boolean;
+  /**
+   * The legacy organization id that 0034 makes the Default org. Unset: the only organization, whatever its id; with
+   * several, id 1 (the pre-flight refuses that case until the operator names one).
+   */
+  defaultOrgFrom?: number | undefined;
 };

@@ -18,6 +18,38 @@ function isLockTimeout(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { code?: unknown }).code === LOCK_NOT_AVAILABLE;
 }
 
+/** PostgreSQL's message with its DETAIL (the key or row at fault) and the constraint/table it names, on one line. */
+export function describePgError(err: unknown): string {
+  if (typeof err !== "object" || err === null) return String(err);
+  const e = err as { message?: unknown; detail?: unknown; hint?: unknown; constraint?: unknown; table?: unknown };
+  const parts = [typeof e.message === "string" ? e.message : "unknown error"];
+  if (typeof e.detail === "string" && e.detail !== "") parts.push(`DETAIL: ${e.detail}`);
+  if (typeof e.hint === "string" && e.hint !== "") parts.push(`HINT: ${e.hint}`);
+  return parts.join(" — ");
+}
+
+export type Blocker = { pid: number; application: string; state: string; seconds: number; query: string };
+
+export const describeBlockers = (blockers: readonly Blocker[]) =>
+  blockers
+    .map(
+      (b) =>
+        `pid ${b.pid} (application "${b.application}", ${b.state}, for ${b.seconds} s${b.query ? `, last statement: ${b.query.slice(0, 80)}` : ""})`,
+    )
+    .join("; ");
+
+const BLOCKER_COLUMNS = `a.pid, coalesce(a.application_name, '') AS application, coalesce(a.state, '') AS state,
+  coalesce(extract(epoch FROM now() - coalesce(a.xact_start, a.query_start))::int, 0) AS seconds, coalesce(a.query, '') AS query`;
+
+/** Tables a DDL statement locks: the one altered or indexed, and a referenced parent. */
+function tablesOf(statements: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const sql of statements) {
+    for (const m of sql.matchAll(/\b(?:ALTER TABLE|ON|REFERENCES)\s+([a-z_][a-z0-9_]*)/gi)) if (m[1]) names.add(m[1]);
+  }
+  return [...names];
+}
+
 /**
  * One dedicated session for DDL on live tables. Every statement waits for its lock at most `lockTimeoutMs`
  * (so it never queues the application behind it for long) and is retried with backoff a bounded number of times.
@@ -25,10 +57,59 @@ function isLockTimeout(err: unknown): boolean {
 export class OnlineDdl {
   readonly #client: pg.Client;
   readonly #opts: OnlineDdlOptions;
+  readonly #pid: number;
+  /** A second session that looks, while a statement waits for its lock, at who blocks it (pg_blocking_pids). */
+  #probe: pg.Client | undefined;
 
-  private constructor(client: pg.Client, opts: OnlineDdlOptions) {
+  private constructor(client: pg.Client, opts: OnlineDdlOptions, pid: number) {
     this.#client = client;
     this.#opts = opts;
+    this.#pid = pid;
+  }
+
+  async #blockers(statements: readonly string[], seen: Blocker[]): Promise<Blocker[]> {
+    if (seen.length > 0) return seen;
+    // The statement was cancelled before the probe ran: the sessions holding a lock on its tables are the suspects.
+    const tables = tablesOf(statements);
+    if (tables.length === 0) return [];
+    const rows = await this.query<Blocker>(
+      `SELECT DISTINCT ${BLOCKER_COLUMNS} FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.granted AND l.locktype = 'relation' AND l.pid <> pg_backend_pid()
+          AND l.relation IN (SELECT to_regclass(t) FROM unnest($1::text[]) t) ORDER BY 1`,
+      [tables],
+    );
+    return rows;
+  }
+
+  /** Runs `work`; if it still waits after half the lock timeout, records who blocks it. */
+  async #watched(work: () => Promise<void>, seen: Blocker[]): Promise<void> {
+    const timer = setTimeout(
+      () => {
+        void (async () => {
+          try {
+            if (!this.#probe) {
+              const probe = new pg.Client({ connectionString: this.#opts.connectionString, application_name: "cleanops-migration-probe" });
+              probe.on("error", () => undefined);
+              await probe.connect();
+              this.#probe = probe;
+            }
+            const r = await this.#probe.query<Blocker>(
+              `SELECT ${BLOCKER_COLUMNS} FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids($1)) ORDER BY 1`,
+              [this.#pid],
+            );
+            seen.splice(0, seen.length, ...r.rows);
+          } catch {
+            // Only a diagnostic: the lock timeout itself still fails the step.
+          }
+        })();
+      },
+      Math.max(10, Math.floor(this.#opts.lockTimeoutMs / 2)),
+    );
+    try {
+      await work();
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   static async connect(opts: OnlineDdlOptions): Promise<OnlineDdl> {
@@ -36,7 +117,8 @@ export class OnlineDdl {
     await client.connect();
     await client.query(`SET lock_timeout = ${Math.trunc(opts.lockTimeoutMs)}`);
     await client.query("SET statement_timeout = 0");
-    return new OnlineDdl(client, opts);
+    const pid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid ?? 0;
+    return new OnlineDdl(client, opts, pid);
   }
 
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
@@ -52,17 +134,26 @@ export class OnlineDdl {
   ): Promise<void> {
     const inTx = options.transaction ?? true;
     for (let attempt = 0; ; attempt++) {
+      const seen: Blocker[] = [];
       try {
-        if (inTx) await this.#client.query("BEGIN");
-        for (const sql of statements) await this.#client.query(sql);
-        if (inTx) await this.#client.query("COMMIT");
+        await this.#watched(async () => {
+          if (inTx) await this.#client.query("BEGIN");
+          for (const sql of statements) await this.#client.query(sql);
+          if (inTx) await this.#client.query("COMMIT");
+        }, seen);
         return;
       } catch (err) {
         if (inTx) await this.#client.query("ROLLBACK").catch(() => undefined);
         if (!isLockTimeout(err) || attempt >= this.#opts.lockRetries) {
-          const reason = isLockTimeout(err)
-            ? `could not get a lock within ${this.#opts.lockTimeoutMs} ms after ${attempt + 1} attempts (another session holds it)`
-            : (err as Error).message;
+          let reason: string;
+          if (isLockTimeout(err)) {
+            const blockers = await this.#blockers(statements, seen).catch(() => []);
+            reason =
+              `could not get a lock within ${this.#opts.lockTimeoutMs} ms after ${attempt + 1} attempts; ` +
+              (blockers.length > 0 ? `blocked by ${describeBlockers(blockers)}` : "another session holds it");
+          } else {
+            reason = describePgError(err);
+          }
           throw new Error(`${label}: ${reason}`, { cause: err });
         }
         const backoff = Math.min(2_000, 50 * 2 ** Math.min(attempt, 5)) + Math.floor(Math.random() * 50);
@@ -118,6 +209,7 @@ export class OnlineDdl {
   }
 
   async close(): Promise<void> {
+    await this.#probe?.end().catch(() => undefined);
     await this.#client.end();
   }
 }

@@ -8,7 +8,12 @@ import { PgNamingStrategy } from "./naming-strategy.ts";
  * bookkeeping, the webhook idempotency gate (0043: only ever touched by one raw INSERT … ON CONFLICT DO NOTHING, which
  * the ORM cannot express as a single statement) and rate-limiter-flexible's table (0043: the library owns its rows).
  */
-export const MIGRATION_BOOKKEEPING_TABLES = ["tenancy_migration_state", "stripe_event_receipts", "rate_limits_public_invoices"] as const;
+export const MIGRATION_BOOKKEEPING_TABLES = [
+  "tenancy_migration_state",
+  "cleanops_migration_journal",
+  "stripe_event_receipts",
+  "rate_limits_public_invoices",
+] as const;
 
 /**
  * The MikroORM options every app, script and test shares. The schema belongs to the hand-written migrations:

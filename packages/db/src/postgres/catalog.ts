@@ -33,7 +33,7 @@ function aclText(items: readonly string[], owner: string): string {
     .join(",");
 }
 
-const IGNORED = new Set(["mikro_orm_migrations"]);
+const IGNORED = new Set(["mikro_orm_migrations", "cleanops_migration_journal"]);
 
 /** The schema as PostgreSQL's catalogs see it, for before/after comparisons of migrations. */
 export async function snapshotCatalog(client: pg.ClientBase): Promise<CatalogSnapshot> {
