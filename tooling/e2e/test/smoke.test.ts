@@ -29,6 +29,11 @@ const LISTED_TABLES: Record<string, string> = {
   "/addons": "addon_definitions",
   "/subscriptions": "subscriptions",
   "/leads": "leads",
+  "/checklist-templates": "checklist_templates",
+  "/document-templates": "document_templates",
+  "/documents": "documents",
+  "/email-events": "email_events",
+  "/referral-credits": "referral_credits",
 };
 
 async function toolsFitServer(url: string): Promise<boolean> {
