@@ -22,14 +22,24 @@ function withUuidStrings(node: unknown): never {
 }
 
 const banner = "// Generated from docs/openapi/admin-api.json by apps/admin-web/scripts/gen-api.ts: do not edit.\n";
-const generated = banner + astToString(await openapiTS(withUuidStrings(JSON.parse(readFileSync(source, "utf8")))));
-let current = "";
-try {
-  current = readFileSync(target, "utf8");
-} catch {
-  // first generation
+
+/** The TypeScript of the committed document, exactly as this script writes it. */
+export async function generateApiTypes(): Promise<string> {
+  return banner + astToString(await openapiTS(withUuidStrings(JSON.parse(readFileSync(source, "utf8")))));
 }
-if (current !== generated) {
-  writeFileSync(target, generated);
-  console.log("wrote src/api/schema.gen.ts");
+
+export const API_TYPES_FILE = target;
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const generated = await generateApiTypes();
+  let current = "";
+  try {
+    current = readFileSync(target, "utf8");
+  } catch {
+    // first generation
+  }
+  if (current !== generated) {
+    writeFileSync(target, generated);
+    console.log("wrote src/api/schema.gen.ts");
+  }
 }

@@ -84,6 +84,8 @@ describe("admin-web in a browser, on admin-api", () => {
   /** A fresh browser (no cookie) signed in as `m`; every request it makes is recorded. */
   async function signIn(m: Member): Promise<{ context: BrowserContext; page: Page; requests: string[]; consoleErrors: string[] }> {
     const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
+    // Generous waits: the suite shares two cores with every other package's tests; nothing here is timed.
+    context.setDefaultTimeout(90_000);
     const page = await context.newPage();
     const requests: string[] = [];
     const consoleErrors: string[] = [];
@@ -164,6 +166,10 @@ describe("admin-web in a browser, on admin-api", () => {
       await page.locator('section[data-team="Alpha crew"] article').first().waitFor();
       expect(await page.locator('section[data-team="Bravo crew"] article').count()).toBe(1);
       await checkScreen(page, "05-dispatch", problems);
+      await page.getByRole("button", { name: "Week" }).click();
+      const alphaRow = page.locator("table.week tr", { has: page.getByRole("rowheader", { name: "Alpha crew" }) });
+      await alphaRow.getByRole("link", { name: /Mrs Dupont/ }).waitFor();
+      await checkScreen(page, "05b-dispatch-week", problems);
 
       // Invoice the first booking: draft → issue → record the whole balance → paid.
       await page.goto(first);
@@ -240,6 +246,6 @@ describe("admin-web in a browser, on admin-api", () => {
 
       expect(problems).toEqual({});
     },
-    300_000,
+    600_000,
   );
 });

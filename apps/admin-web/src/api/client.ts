@@ -50,7 +50,9 @@ export function createApi(tokens: TokenSource, baseUrl = API_BASE, fetchImpl: ty
     const token = tokens.current();
     if (token) input.headers.set("Authorization", `Bearer ${token}`);
     const res = await fetchImpl(input);
-    if (res.status !== 401 || !token || new URL(input.url).pathname.startsWith(`${baseUrl}/auth/`)) return res;
+    // The session routes answer 401 for their own reasons (wrong password, spent cookie): never retried.
+    const authPath = `${new URL(baseUrl, input.url).pathname.replace(/\/$/, "")}/auth/`;
+    if (res.status !== 401 || !token || new URL(input.url).pathname.startsWith(authPath)) return res;
     const renewed = await tokens.renew();
     if (!renewed) return res;
     retry.headers.set("Authorization", `Bearer ${renewed}`);

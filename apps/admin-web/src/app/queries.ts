@@ -31,8 +31,16 @@ export function useBookingsBetween(from: string, to: string) {
   return useQuery({
     queryKey: [orgKey, "bookings", "between", from, to],
     queryFn: async (): Promise<Booking[]> => {
-      const items = unwrap(await api.GET("/bookings", { params: { query: { from, to, limit: 100 } } })).items;
-      return [...items].sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+      // A busy week is more than one page: follow the cursor (bounded, the board is not an export).
+      const items: Booking[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        const res = unwrap(await api.GET("/bookings", { params: { query: { from, to, limit: 100, ...(cursor ? { cursor } : {}) } } }));
+        items.push(...res.items);
+        if (!res.next_cursor) break;
+        cursor = res.next_cursor;
+      }
+      return items.sort((a, b) => a.starts_at.localeCompare(b.starts_at));
     },
   });
 }

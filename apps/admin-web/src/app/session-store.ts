@@ -3,6 +3,15 @@ import { ApiError, createApi, CSRF_HEADERS, type Api, type BrowserSession, type 
 export type SessionState =
   { status: "loading" } | { status: "signed-out"; reason?: string } | { status: "signed-in"; session: BrowserSession };
 
+/**
+ * Runs a refresh under a lock shared by the app's tabs (Web Locks, where the browser has them): tabs share the
+ * cookie, so two tabs refreshing at once would present the same refresh token twice; in turn, each sends the newest.
+ */
+function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === "undefined" ? undefined : (navigator as Navigator & { locks?: LockManager }).locks;
+  return locks ? (locks.request("cleanops-admin-refresh", work) as Promise<T>) : work();
+}
+
 export type SignInResult = { kind: "signed-in" } | { kind: "org-required"; orgs: OrgRequired["orgs"] };
 
 /**
@@ -41,7 +50,7 @@ export class SessionStore {
   restore(): Promise<BrowserSession | undefined> {
     this.inflight ??= (async () => {
       try {
-        const { data, response } = await this.api.POST("/auth/session/refresh", { headers: CSRF_HEADERS });
+        const { data, response } = await acrossTabs(() => this.api.POST("/auth/session/refresh", { headers: CSRF_HEADERS }));
         if (response.ok && data) {
           this.set({ status: "signed-in", session: data });
           return data;

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type DragEvent } from "react";
 import { unwrap } from "../api/client.ts";
 import { dayRange, type Booking, type Team } from "../app/bookings-data.ts";
-import { formatTime, localDate, formatMoney } from "../app/format.ts";
+import { formatDate, formatMoney, formatTime, localDate } from "../app/format.ts";
 import { useBookingsBetween, useClientNames, useTeams } from "../app/queries.ts";
 import { Link } from "../app/router.tsx";
 import { useCapabilities, useSession } from "../app/session.tsx";
@@ -12,7 +12,8 @@ import { ErrorNote, Loading, PageTitle, StatusBadge } from "../components/ui.tsx
 /** The day by team: unassigned jobs on the left, assign by picking a team or by dragging the card onto a column. */
 export function DispatchPage() {
   const [date, setDate] = useState(() => localDate(new Date()));
-  const { from, to } = dayRange(date);
+  const [view, setView] = useState<"day" | "week">("day");
+  const { from, to } = view === "day" ? dayRange(date) : weekRange(date);
   const bookings = useBookingsBetween(from, to);
   const teams = useTeams();
   const clientName = useClientNames();
@@ -33,25 +34,31 @@ export function DispatchPage() {
     const bookingId = e.dataTransfer.getData("text/booking-id");
     if (bookingId) drop.mutate({ bookingId, teamId });
   };
-  const shift = (days: number) => {
-    const [y, m, d] = date.split("-").map(Number);
-    setDate(localDate(new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days)));
-  };
+  const shift = (days: number) => setDate(addDays(date, days));
+  const step = view === "day" ? 1 : 7;
 
   return (
     <>
       <PageTitle
         actions={
           <div className="row">
-            <button type="button" onClick={() => shift(-1)}>
-              Previous day
+            <div className="tabs" role="group" aria-label="View">
+              <button type="button" aria-pressed={view === "day"} onClick={() => setView("day")}>
+                Day
+              </button>
+              <button type="button" aria-pressed={view === "week"} onClick={() => setView("week")}>
+                Week
+              </button>
+            </div>
+            <button type="button" onClick={() => shift(-step)}>
+              {view === "day" ? "Previous day" : "Previous week"}
             </button>
             <label htmlFor="board-date" className="sr-only">
               Day
             </label>
             <input id="board-date" type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
-            <button type="button" onClick={() => shift(1)}>
-              Next day
+            <button type="button" onClick={() => shift(step)}>
+              {view === "day" ? "Next day" : "Next week"}
             </button>
           </div>
         }
@@ -60,7 +67,8 @@ export function DispatchPage() {
       </PageTitle>
       {bookings.isPending || teams.isPending ? <Loading /> : null}
       <ErrorNote error={bookings.error ?? teams.error ?? drop.error} />
-      <div className="board">
+      {view === "week" ? <WeekTable start={from} bookings={list} teams={teamList} clientName={clientName} /> : null}
+      <div className={view === "day" ? "board" : "hidden"}>
         <section className="column" aria-labelledby="col-unassigned">
           <h2 id="col-unassigned">Unassigned ({unassigned.length})</h2>
           {unassigned.map((b) => (
@@ -89,6 +97,75 @@ export function DispatchPage() {
         })}
       </div>
     </>
+  );
+}
+
+/** [Monday, next Monday) of the week that holds a local date. */
+function weekRange(date: string): { from: string; to: string } {
+  const [y, m, d] = date.split("-").map(Number);
+  const day = new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1);
+  const monday = addDays(date, -((day.getDay() + 6) % 7));
+  return { from: dayRange(monday).from, to: dayRange(addDays(monday, 7)).from };
+}
+
+function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split("-").map(Number);
+  return localDate(new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days));
+}
+
+/** The week by team: one row per team (and the unassigned), one column per day. */
+function WeekTable({
+  start,
+  bookings,
+  teams,
+  clientName,
+}: {
+  start: string;
+  bookings: Booking[];
+  teams: Team[];
+  clientName: (id: string) => string;
+}) {
+  const days = Array.from({ length: 7 }, (_, i) => addDays(localDate(new Date(start)), i));
+  const rows: { id: string | null; name: string }[] = [{ id: null, name: "Unassigned" }, ...teams.map((t) => ({ id: t.id, name: t.name }))];
+  return (
+    <table className="week">
+      <thead>
+        <tr>
+          <th scope="col">Team</th>
+          {days.map((d) => (
+            <th scope="col" key={d}>
+              {formatDate(dayRange(d).from)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id ?? "unassigned"}>
+            <th scope="row">{r.name}</th>
+            {days.map((d) => {
+              const { from, to } = dayRange(d);
+              const [lo, hi] = [Date.parse(from), Date.parse(to)];
+              const jobs = bookings.filter((b) => {
+                const at = Date.parse(b.starts_at);
+                return (b.team_id ?? null) === r.id && b.status !== "cancelled" && at >= lo && at < hi;
+              });
+              return (
+                <td key={d}>
+                  {jobs.map((b) => (
+                    <div key={b.id}>
+                      <Link to={`/bookings/${b.id}`}>
+                        {formatTime(b.starts_at)} {clientName(b.client_id)}
+                      </Link>
+                    </div>
+                  ))}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -6,6 +6,7 @@ import { useClientNames } from "../app/queries.ts";
 import { Link } from "../app/router.tsx";
 import { useCapabilities, useSession } from "../app/session.tsx";
 import { ErrorNote, Field, Loading, Money, PageTitle, StatusBadge } from "../components/ui.tsx";
+import { DisputesAndAdjustments } from "./invoice-disputes.tsx";
 
 type Invoice = Schemas["Invoice"];
 type InvoiceStatus = Invoice["status"];
@@ -133,6 +134,7 @@ export function InvoiceDetailPage({ id }: { id: string }) {
       {inv.status === "draft" && can("invoices.write") ? <ItemsEditor invoice={inv} onSaved={refresh} /> : <ItemsTable invoice={inv} />}
       {can("payments.read") ? <Payments key={`${inv.status}:${inv.balance_cents}`} invoice={inv} onPaid={refresh} /> : null}
       {can("public_links.read") && inv.status !== "draft" && inv.status !== "void" ? <PublicLinks invoice={inv} /> : null}
+      {inv.status !== "draft" ? <DisputesAndAdjustments invoice={inv} onChanged={refresh} /> : null}
     </>
   );
 }

@@ -1,0 +1,28 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { Router } from "../app/router.tsx";
+import { SessionProvider, useSessionStore } from "../app/session.tsx";
+import { SessionStore } from "../app/session-store.ts";
+import { BASE } from "./fake-api.ts";
+
+function SignedIn({ children }: { children: ReactNode }) {
+  const { state } = useSessionStore();
+  return state.status === "signed-in" ? <>{children}</> : <p>signing in</p>;
+}
+
+/** Renders `ui` behind a session that the fake admin-api restores from its "cookie". */
+export function renderSignedIn(ui: ReactNode, fetchImpl: typeof fetch) {
+  const store = new SessionStore(BASE, fetchImpl);
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const result = render(
+    <QueryClientProvider client={queryClient}>
+      <SessionProvider store={store}>
+        <Router>
+          <SignedIn>{ui}</SignedIn>
+        </Router>
+      </SessionProvider>
+    </QueryClientProvider>,
+  );
+  return { ...result, store };
+}
