@@ -27,6 +27,7 @@ export type Report = {
   dataset: { orgs: number; bookings: number; built_seconds: number };
   scoping_overhead_ms: number;
   scoping: ScopingResult;
+  list_plans: { status: string; rows: number; ms: number; plan: string }[];
   scenarios: ScenarioRow[];
   express_no_work_rps: number;
   noisy_neighbour: {
@@ -96,6 +97,14 @@ function markdown(r: Report): string {
     "| scoping variant (one read by id, one connection, variants interleaved) | median ms | p95 ms |",
     "|---|---|---|",
     ...r.scoping.variants.map((v) => `| ${v.name} | ${v.medianMs.toFixed(3)} | ${v.p95Ms.toFixed(3)} |`),
+    "",
+  );
+  lines.push(
+    "admin-api's list query (`GET /bookings?status=…&limit=50`) for the largest org, EXPLAIN ANALYZE as the app role:",
+    "",
+    "| status | rows | PostgreSQL ms | plan |",
+    "|---|---|---|---|",
+    ...r.list_plans.map((p) => `| ${p.status} | ${p.rows} | ${p.ms.toFixed(2)} | ${p.plan} |`),
     "",
   );
   const n = r.noisy_neighbour;

@@ -105,6 +105,48 @@ async function topStatements(ownerUrl: string): Promise<{ query: string; calls: 
   }
 }
 
+/**
+ * EXPLAIN ANALYZE of admin-api's list query (GET /bookings?status=…, as captured) for the largest org, as the app
+ * role in its org: which index serves each status filter at this scale and how long PostgreSQL takes.
+ */
+async function explainLists(appUrl: string, orgId: string) {
+  const c = new pg.Client({ connectionString: appUrl });
+  await c.connect();
+  try {
+    const found: { status: string; rows: number; ms: number; plan: string }[] = [];
+    for (const status of ["completed", "confirmed", "cancelled", "in_progress"]) {
+      await c.query(`BEGIN; SELECT set_config('app.current_org', '${orgId}', true)`);
+      const r = await c.query<{ "QUERY PLAN": [{ Plan: PlanNode; "Execution Time": number }] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) select "b0".* from "bookings" as "b0" where "b0"."org_id" = $1 and "b0"."status" = $2
+         order by "b0"."created_at" desc, "b0"."id" desc limit 51`,
+        [orgId, status],
+      );
+      await c.query("COMMIT");
+      const top = r.rows[0]?.["QUERY PLAN"][0];
+      const nodes: string[] = [];
+      const walk = (n: PlanNode) => {
+        nodes.push(
+          `${n["Node Type"]}${n["Index Name"] ? ` ${n["Index Name"]}` : ""}${n["Rows Removed by Filter"] ? ` (${n["Rows Removed by Filter"]} rows filtered out)` : ""}`,
+        );
+        for (const child of n.Plans ?? []) walk(child);
+      };
+      if (top) walk(top.Plan);
+      found.push({ status, rows: top?.Plan["Actual Rows"] ?? 0, ms: top?.["Execution Time"] ?? 0, plan: nodes.join(" → ") });
+    }
+    return found;
+  } finally {
+    await c.end();
+  }
+}
+
+type PlanNode = {
+  "Node Type": string;
+  "Index Name"?: string;
+  "Actual Rows"?: number;
+  "Rows Removed by Filter"?: number;
+  Plans?: PlanNode[];
+};
+
 async function main() {
   out(
     `bench: ${os.cpus().length} cores, load average ${os
@@ -142,6 +184,9 @@ async function main() {
     out(
       `[${elapsed()}] dataset: largest org ${targets.largeOrg.bookings} bookings, smallest ${targets.smallOrg.bookings}; scoping overhead next`,
     );
+
+    const listPlans = await explainLists(appUrl, targets.largeOrg.orgId);
+    for (const p of listPlans) out(`  list of status ${p.status}: ${p.rows} rows in ${p.ms.toFixed(2)} ms, ${p.plan}`);
 
     const scoping = await measureScoping(ownerUrl, appUrl, targets.largeOrg.orgId, config.scopingIterations);
     for (const v of scoping.variants) out(`  ${v.name.padEnd(76)} median ${v.medianMs.toFixed(3)} ms  p95 ${v.p95Ms.toFixed(3)} ms`);
@@ -278,6 +323,7 @@ async function main() {
       dataset: { orgs: size.orgs, bookings: size.bookings, built_seconds: built.builtSeconds },
       scoping_overhead_ms: scoping.overheadMs,
       scoping,
+      list_plans: listPlans,
       scenarios: rows,
       express_no_work_rps: expressMax.rps,
       noisy_neighbour: neighbour,
