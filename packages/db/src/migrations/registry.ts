@@ -7,6 +7,7 @@ import { m0039PublicInvoiceTokenLookup } from "./0039-public-invoice-token-looku
 import { createM0040 } from "./0040-back-office-operations.ts";
 import { createM0041 } from "./0041-invoicing-settings.ts";
 import { createM0043 } from "./0043-payment-webhooks-and-rate-limits.ts";
+import { createM0049 } from "./0049-bookings-status-list-index.ts";
 import { m0042RecurringBookingsAndConversions } from "./0042-recurring-bookings-and-conversions.ts";
 import { m0001PlatformOrganizations } from "./legacy/0001-platform-organizations.ts";
 import { m0002ClientUsers } from "./legacy/0002-client-users.ts";
@@ -91,6 +92,7 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: "0041_invoicing_settings", create: createM0041 },
   { name: "0042_recurring_bookings_and_conversions", create: () => m0042RecurringBookingsAndConversions },
   { name: "0043_payment_webhooks_and_rate_limits", create: createM0043 },
+  { name: "0049_bookings_status_list_index", create: createM0049 },
 ];
 
 export const LEGACY_HEAD = "0033_reporting_indexes";
