@@ -31,6 +31,9 @@ export function resourceRouters(services: AdminServices, resources: readonly Res
       guard: (access) => ("capability" in access ? services.access.require(access.capability) : publicRoute(access.public)),
       context: (req, res) => adminContext(services, req, res),
       checkResponses,
+      // A read's queries share one transaction (one BEGIN + set_config round trip, one COMMIT) instead of one each:
+      // measured by `pnpm bench` (docs/benchmarks.md). Writes open their own through ctx.mutate.
+      around: (ctx, route, action) => (route.method === "get" ? ctx.em.transactional((em) => action({ ...ctx, em })) : action(ctx)),
     },
   );
   const open = routeRouter(

@@ -48,9 +48,11 @@ export function workerAuthenticator(deps: WorkerAccessDeps, sources: CredentialS
       });
     }
     const { sub, orgId } = verified.claims;
-    const em = orgEntityManager(deps.orm, orgId);
-    const org = await em.findOne(Organization, { orgId, status: "active" }, { disableIdentityMap: true });
-    const worker = org ? await em.findOne(Worker, { id: sub, active: true }, { disableIdentityMap: true }) : null;
+    // Both reads in one transaction: one BEGIN + set_config round trip instead of one per query (`pnpm bench`).
+    const { org, worker } = await orgEntityManager(deps.orm, orgId).transactional(async (em) => {
+      const found = await em.findOne(Organization, { orgId, status: "active" }, { disableIdentityMap: true });
+      return { org: found, worker: found ? await em.findOne(Worker, { id: sub, active: true }, { disableIdentityMap: true }) : null };
+    });
     if (!org || !worker)
       throw authenticationFailed("membership_revoked", {
         realm: WORKER_PORTAL_AUDIENCE,

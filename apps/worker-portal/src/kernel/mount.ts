@@ -34,7 +34,13 @@ export function resourceRouters(services: WorkerServices, resources: readonly Re
   );
   const guarded = routeRouter(
     resources.flatMap((r) => r.routes),
-    { guard, context: (req, res) => workerContext(services, services.access, req, res), checkResponses },
+    {
+      guard,
+      context: (req, res) => workerContext(services, services.access, req, res),
+      checkResponses,
+      // A read's queries share one transaction instead of one each (measured by `pnpm bench`, docs/benchmarks.md).
+      around: (ctx, route, action) => (route.method === "get" ? ctx.em.transactional((em) => action({ ...ctx, em })) : action(ctx)),
+    },
   );
   return [docsRouter({ title: WORKER_PORTAL_INFO.title, document: () => openApiDocument(resources) }), open, guarded];
 }

@@ -19,6 +19,8 @@ export type EmbeddedOptions = {
   persistent: boolean;
   /** Trades durability for speed; only for throwaway test clusters. */
   fast?: boolean;
+  /** More `-c name=value` server settings (e.g. the benchmark's shared_preload_libraries). */
+  settings?: Record<string, string>;
   logger: Logger;
 };
 
@@ -121,7 +123,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     persistent: opts.persistent,
     // This machine has no other locale; the default pick fails initdb.
     initdbFlags: ["--locale=C.UTF-8", "--lc-messages=C.UTF-8", "--encoding=UTF8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", ...fastFlags],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "max_connections=200",
+      ...fastFlags,
+      ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+    ],
     // Postgres refuses to run as root; the library then runs it as a `postgres` user that owns the data folder.
     createPostgresUser: isRoot(),
     onLog: (message: string) => logger.trace({ postgres: message.trim() }, "postgres"),

@@ -22,6 +22,12 @@ export type RouteRouterOptions<TContext, TCapability extends string> = {
    * development): the OpenAPI document then cannot lie about what the API sends.
    */
   checkResponses?: boolean;
+  /**
+   * Runs each action, given its context (default: as is). The apps use it to run a read route's statements in ONE
+   * database transaction: MikroORM otherwise wraps every query of an org-bound EntityManager in a transaction of its
+   * own (BEGIN + set_config, the query, COMMIT: three round trips per query instead of one).
+   */
+  around?: (ctx: TContext, route: AnyRoute<TContext, TCapability>, action: (ctx: TContext) => Promise<unknown>) => Promise<unknown>;
 };
 
 type Part = "params" | "query" | "body";
@@ -76,7 +82,7 @@ export function routeRouter<TContext, TCapability extends string>(
     const handler: RequestHandler = async (req, res) => {
       const input = parseRouteInput(route, req);
       const ctx = options.context(req, res, route);
-      const result = await route.handle(ctx, input);
+      const result = options.around ? await options.around(ctx, route, (c) => route.handle(c, input)) : await route.handle(ctx, input);
       const status = route.status ?? 200;
       if (result instanceof RawResponse) {
         res.status(status).set(result.headers);

@@ -44,6 +44,8 @@ export const Booking = defineOrgEntity({
     { properties: ["startsAt"] },
     { properties: ["orgId", "status"] },
     { properties: ["orgId", "createdAt"] },
+    // 0049: the status-filtered list, newest first, served in index order.
+    { name: "bookings_org_id_status_created_at_id_idx", properties: ["orgId", "status", "createdAt", "id"] },
   ],
 });
 

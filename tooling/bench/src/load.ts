@@ -1,0 +1,36 @@
+import autocannon from "autocannon";
+import type { ReqFactory } from "./targets.ts";
+
+export type LoadResult = { rps: number; p50: number; p99: number; requests: number; non2xx: number; errors: number };
+
+/**
+ * One autocannon run from this process against a server in another: closed loop (`rate` unset: each connection sends
+ * its next request when the previous one is answered: the maximum) or open at a fixed overall rate (latency at a
+ * given load). Bounded in time and per-request timeout; every request is made fresh by `make`.
+ */
+export async function load(url: string, make: ReqFactory, o: { seconds: number; connections: number; rate?: number }): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    connections: o.connections,
+    duration: o.seconds,
+    timeout: 10,
+    ...(o.rate ? { overallRate: Math.max(1, Math.round(o.rate)) } : {}),
+    requests: [
+      {
+        setupRequest: (req) => {
+          const r = make();
+          return { ...req, method: r.method, path: r.path, headers: r.headers, ...(r.body ? { body: r.body } : {}) };
+        },
+      },
+    ],
+  });
+  const requests = result.requests.total;
+  return {
+    rps: requests / o.seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}

@@ -1,0 +1,278 @@
+import { createHash, randomUUID } from "node:crypto";
+import type http from "node:http";
+import pg from "pg";
+
+/**
+ * The baseline: node:http + pg, no framework, no ORM, the same SQL statements the apps send for each scenario (as
+ * captured by capture-sql.ts) with the same org predicates, in ONE transaction per request opened by
+ * `BEGIN; SELECT set_config('app.current_org', …, true)` in one round trip, as the app role (row-level security on).
+ * What it leaves out on purpose: token signature checks (the JWT payload is decoded, not verified), input
+ * validation, response schemas, logging. So it is the limit of this stack on this machine, not a fair competitor.
+ */
+type Tx = { q: <R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]> };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function claims(req: http.IncomingMessage): { sub: string; orgId: string } | null {
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+  const payload = token?.split(".")[1];
+  if (!payload) return null;
+  const c = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sub?: string; org_id?: string };
+  return c.sub && c.org_id && UUID.test(c.org_id) ? { sub: c.sub, orgId: c.org_id } : null;
+}
+
+async function body(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+const MEMBERSHIP = `select m.*, u.email, u.disabled_at, o.name as org_name, o.status as org_status
+  from memberships m join users u on m.user_id = u.id join organizations o on m.org_id = o.org_id
+  where u.id = $1 and u.disabled_at is null and o.org_id = $2 and o.status = 'active' and m.revoked_at is null limit 1`;
+const ADDONS = `select o.*, a.id as a_id, a.name as a_name, a.price_cents as a_price_cents, a.duration_minutes as a_duration_minutes
+  from order_addons o join addon_definitions a on o.addon_id = a.id and a.org_id = $1 where o.org_id = $1 and o.booking_id = any($2::uuid[])`;
+
+export function rawBaseline(url: string): { handler: http.RequestListener; close: () => Promise<void> } {
+  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: "raw-baseline" });
+
+  async function inOrg<T>(orgId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      // orgId matched the UUID pattern: safe as a literal, and a literal keeps this one simple-protocol round trip.
+      await client.query(`BEGIN; SELECT set_config('app.current_org', '${orgId}', true)`);
+      const result = await work({
+        q: async <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => (await client.query<R>(sql, params)).rows,
+      });
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async function staff(req: http.IncomingMessage, tx: Tx, c: { sub: string; orgId: string }): Promise<boolean> {
+    void req;
+    return (await tx.q(MEMBERSHIP, [c.sub, c.orgId])).length > 0;
+  }
+
+  async function route(req: http.IncomingMessage): Promise<[number, unknown]> {
+    const u = new URL(req.url ?? "/", "http://x");
+    const c = claims(req);
+    if (req.method === "GET" && u.pathname.startsWith("/bookings/") && c) {
+      const id = u.pathname.slice("/bookings/".length);
+      if (!UUID.test(id)) return [404, { error: "not_found" }];
+      return inOrg(c.orgId, async (tx) => {
+        if (!(await staff(req, tx, c))) return [401, { error: "membership_revoked" }];
+        const [b] = await tx.q(`select b.* from bookings b where b.org_id = $1 and b.id = $2 limit 1`, [c.orgId, id]);
+        if (!b) return [404, { error: "not_found" }];
+        return [200, { ...b, addons: await tx.q(ADDONS, [c.orgId, [id]]) }];
+      });
+    }
+    if (req.method === "GET" && u.pathname === "/bookings" && c) {
+      const status = u.searchParams.get("status") ?? "completed";
+      const limit = Number(u.searchParams.get("limit") ?? "50");
+      return inOrg(c.orgId, async (tx) => {
+        if (!(await staff(req, tx, c))) return [401, { error: "membership_revoked" }];
+        const rows = await tx.q<{ id: string }>(
+          `select b.* from bookings b where b.org_id = $1 and b.status = $2 order by b.created_at desc, b.id desc limit $3`,
+          [c.orgId, status, limit + 1],
+        );
+        const addons = await tx.q<{ booking_id: string }>(ADDONS, [c.orgId, rows.map((r) => r.id)]);
+        return [200, { items: rows.slice(0, limit).map((r) => ({ ...r, addons: addons.filter((a) => a.booking_id === r.id) })) }];
+      });
+    }
+    if (req.method === "POST" && u.pathname === "/bookings" && c) {
+      const input = JSON.parse(await body(req)) as {
+        client_id: string;
+        starts_at: string;
+        duration_minutes: number;
+        price_cents: number;
+        currency: string;
+      };
+      return inOrg(c.orgId, async (tx) => {
+        if (!(await staff(req, tx, c))) return [401, { error: "membership_revoked" }];
+        const [client] = await tx.q<{ address: string | null }>(
+          `select c.* from client_users c where c.org_id = $1 and c.id = $2 limit 1`,
+          [c.orgId, input.client_id],
+        );
+        if (!client) return [404, { error: "not_found" }];
+        const id = randomUUID();
+        const now = new Date();
+        const after = { id, client_id: input.client_id, status: "requested", starts_at: input.starts_at, price_cents: input.price_cents };
+        await tx.q(
+          `insert into admin_audit_logs (id, actor_user_id, action, entity_type, entity_id, changes, ip, request_id, org_id)
+           values ($1, $2, 'booking.created', 'booking', $3, $4, $5, $6, $7) returning created_at`,
+          [randomUUID(), c.sub, id, JSON.stringify({ after }), "127.0.0.1", randomUUID(), c.orgId],
+        );
+        await tx.q(
+          `insert into organization_usage_events (id, org_id, kind, quantity, occurred_at) values ($1, $2, 'booking_created', 1, $3)`,
+          [randomUUID(), c.orgId, now],
+        );
+        const [row] = await tx.q(
+          `insert into bookings (id, client_id, status, starts_at, duration_minutes, address, price_cents, currency, notes, created_at, updated_at, org_id)
+           values ($1, $2, 'requested', $3, $4, $5, $6, $7, null, $8, $8, $9) returning *`,
+          [
+            id,
+            input.client_id,
+            input.starts_at,
+            input.duration_minutes,
+            client.address ?? "",
+            input.price_cents,
+            input.currency,
+            now,
+            c.orgId,
+          ],
+        );
+        return [201, row];
+      });
+    }
+    if (req.method === "GET" && u.pathname === "/jobs" && c) {
+      return inOrg(c.orgId, async (tx) => {
+        const [org] = await tx.q(`select o.* from organizations o where o.org_id = $1 and o.status = 'active' limit 1`, [c.orgId]);
+        const [worker] = await tx.q<{ team_id: string | null }>(
+          `select w.* from workers w where w.org_id = $1 and w.id = $2 and w.active = true limit 1`,
+          [c.orgId, c.sub],
+        );
+        if (!org || !worker) return [401, { error: "membership_revoked" }];
+        if (!worker.team_id) return [200, { items: [] }];
+        await tx.q(
+          `select t.id, t.timezone from team_working_hours t where t.org_id = $1 and t.team_id = $2 order by t.weekday asc limit 1`,
+          [c.orgId, worker.team_id],
+        );
+        const since = new Date();
+        since.setUTCHours(0, 0, 0, 0);
+        const items = await tx.q(
+          `select b.*, c.name as client_name, c.address as client_address from bookings b
+           join client_users c on b.client_id = c.id and c.org_id = $1
+           where b.org_id = $1 and b.team_id = $2 and b.status != 'cancelled' and (b.starts_at >= $3 or b.status = 'in_progress')
+           order by b.starts_at asc, b.id asc limit 100`,
+          [c.orgId, worker.team_id, since],
+        );
+        return [200, { items }];
+      });
+    }
+    if (req.method === "GET" && u.pathname.startsWith("/i/")) {
+      const hash = createHash("sha256").update(u.pathname.slice(3), "utf8").digest("hex");
+      const ip = String(req.headers["x-forwarded-for"] ?? "127.0.0.1");
+      const expire = Date.now() + 60_000;
+      await pool.query(
+        `INSERT INTO rate_limits_public_invoices VALUES ($1, $2, $3) ON CONFLICT(key) DO UPDATE SET points = CASE WHEN (rate_limits_public_invoices.expire <= $4 OR 1=0) THEN $2 ELSE rate_limits_public_invoices.points + ($2) END, expire = CASE WHEN rate_limits_public_invoices.expire <= $4 THEN $3 ELSE rate_limits_public_invoices.expire END RETURNING points, expire`,
+        [`invoice-link:${ip}`, 1, expire, Date.now()],
+      );
+      const [target] = (
+        await pool.query<{ org_id: string; invoice_id: string }>(`SELECT org_id, invoice_id FROM resolve_invoice_public_token($1)`, [hash])
+      ).rows;
+      if (!target) return [404, { error: "not_found" }];
+      return inOrg(target.org_id, async (tx) => {
+        const [invoice] = await tx.q(`select i.* from invoices i where i.org_id = $1 and i.id = $2 limit 1`, [
+          target.org_id,
+          target.invoice_id,
+        ]);
+        const [org] = await tx.q<{ name: string }>(`select o.* from organizations o where o.org_id = $1 limit 1`, [target.org_id]);
+        const items = await tx.q(`select i.* from invoice_items i where i.org_id = $1 and i.invoice_id = $2 order by i.position asc`, [
+          target.org_id,
+          target.invoice_id,
+        ]);
+        const payments = await tx.q(`select p.* from invoice_payments p where p.org_id = $1 and p.invoice_id = $2`, [
+          target.org_id,
+          target.invoice_id,
+        ]);
+        await tx.q(`select f.* from financial_adjustment_events f where f.org_id = $1 and f.invoice_id = $2`, [
+          target.org_id,
+          target.invoice_id,
+        ]);
+        await tx.q(
+          `update invoice_public_tokens set last_viewed_at = $3, view_count = view_count + 1 where org_id = $1 and token_hash = $2 returning view_count`,
+          [target.org_id, hash, new Date()],
+        );
+        return [200, { org_name: org?.name, ...invoice, items, payments }];
+      });
+    }
+    if (req.method === "POST" && u.pathname === "/webhooks/stripe") {
+      const event = JSON.parse(await body(req)) as {
+        id: string;
+        type: string;
+        data: { object: { id: string; amount: number; currency: string; metadata: { org_id: string; invoice_id: string } } };
+      };
+      const o = event.data.object;
+      const orgId = o.metadata.org_id;
+      if (!UUID.test(orgId)) return [400, { error: "bad_request" }];
+      await pool.query(`select o.* from organizations o where o.org_id = $1 limit 1`, [orgId]);
+      return inOrg(orgId, async (tx) => {
+        const [receipt] = await tx.q(
+          `INSERT INTO stripe_event_receipts (stripe_event_id, org_id, payment_intent_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING stripe_event_id`,
+          [event.id, orgId, o.id],
+        );
+        if (!receipt) return [200, { received: true, duplicate: true }];
+        const [invoice] = await tx.q<{ id: string; amount_paid_cents: number }>(
+          `select i.* from invoices i where i.org_id = $1 and i.id = $2 limit 1 for update`,
+          [orgId, o.metadata.invoice_id],
+        );
+        if (!invoice) return [200, { received: true }];
+        await tx.q(`select count(*) as count from invoice_payments p where p.org_id = $1 and p.provider_payment_id = $2`, [orgId, o.id]);
+        await tx.q(`select p.* from invoice_payments p where p.org_id = $1 and p.invoice_id = $2`, [orgId, invoice.id]);
+        await tx.q(`select f.* from financial_adjustment_events f where f.org_id = $1 and f.invoice_id = $2`, [orgId, invoice.id]);
+        const now = new Date();
+        const paymentId = randomUUID();
+        await tx.q(
+          `insert into invoice_payments (id, invoice_id, amount_cents, currency, method, provider, provider_payment_id, received_at, org_id)
+           values ($1, $2, $3, 'USD', 'card', 'stripe', $4, $5, $6) returning created_at`,
+          [paymentId, invoice.id, o.amount, o.id, now, orgId],
+        );
+        const eventRowId = randomUUID();
+        const requestId = randomUUID();
+        await tx.q(
+          `insert into admin_audit_logs (id, actor_user_id, action, entity_type, entity_id, changes, ip, request_id, org_id)
+           values ($1, null, 'stripe_event.received', 'stripe_event', $2, $3, null, $4, $5), ($6, null, 'invoice_payment.created', 'invoice_payment', $7, $8, null, $4, $5) returning created_at`,
+          [
+            randomUUID(),
+            eventRowId,
+            JSON.stringify({ stripe_event_id: event.id }),
+            requestId,
+            orgId,
+            randomUUID(),
+            paymentId,
+            JSON.stringify({ after: { amount_cents: o.amount } }),
+          ],
+        );
+        await tx.q(
+          `insert into stripe_events (id, stripe_event_id, type, payload, received_at, processed_at, error, org_id) values ($1, $2, $3, $4, $5, null, null, $6)`,
+          [eventRowId, event.id, event.type, JSON.stringify(event), now, orgId],
+        );
+        await tx.q(`select p.* from invoice_payments p where p.org_id = $1 and p.invoice_id = $2`, [orgId, invoice.id]);
+        await tx.q(`select f.* from financial_adjustment_events f where f.org_id = $1 and f.invoice_id = $2`, [orgId, invoice.id]);
+        await tx.q(
+          `insert into admin_audit_logs (id, actor_user_id, action, entity_type, entity_id, changes, ip, request_id, org_id)
+           values ($1, null, 'stripe_event.processed', 'stripe_event', $2, $3, null, $4, $5) returning created_at`,
+          [randomUUID(), eventRowId, JSON.stringify({ stripe_event_id: event.id, result: "payment recorded" }), requestId, orgId],
+        );
+        await tx.q(
+          `update invoices set status = 'partially_paid', amount_paid_cents = amount_paid_cents + $2, updated_at = $3 where id = $1`,
+          [invoice.id, o.amount, now],
+        );
+        await tx.q(`update stripe_events set processed_at = $2 where id = $1`, [eventRowId, now]);
+        return [200, { received: true, duplicate: false }];
+      });
+    }
+    return [404, { error: "not_found" }];
+  }
+
+  const handler: http.RequestListener = (req, res) => {
+    route(req).then(
+      ([status, payload]) => {
+        const text = JSON.stringify(payload);
+        res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+        res.end(text);
+      },
+      (err: unknown) => {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "internal", message: err instanceof Error ? err.message : String(err) }));
+      },
+    );
+  };
+  return { handler, close: () => pool.end() };
+}

@@ -1,0 +1,71 @@
+import { entities, ormOptions, tenantOrmOptions, TENANT_FILTER, withOrg } from "@cleanops/db";
+import { MikroORM } from "@mikro-orm/postgresql";
+import pg from "pg";
+
+export type ScopingVariant = { name: string; medianMs: number; p95Ms: number };
+export type ScopingResult = { overheadMs: number; pgOverheadMs: number; variants: ScopingVariant[] };
+
+/**
+ * The cost of tenant scoping for one read: a booking by id (in the largest org), with and without the per-request
+ * transaction, set_config, tenant filter and row-level security, through plain pg and through the ORM. One connection
+ * each; the variants take turns on every iteration so that the machine's noise (shared cores) hits them alike.
+ */
+export async function measureScoping(ownerUrl: string, appUrl: string, orgId: string, iterations: number): Promise<ScopingResult> {
+  const ownerPool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
+  const appPool = new pg.Pool({ connectionString: appUrl, max: 1 });
+  const plainOrm = await MikroORM.init(ormOptions(ownerUrl, { pool: { min: 1, max: 1 } }));
+  const scopedOrm = await MikroORM.init(tenantOrmOptions(ormOptions(appUrl, { pool: { min: 1, max: 1 } })));
+  try {
+    const ids = (await ownerPool.query<{ id: string }>(`SELECT id FROM bookings WHERE org_id = $1 LIMIT 2000`, [orgId])).rows.map(
+      (r) => r.id,
+    );
+    const idAt = (i: number) => ids[i % ids.length] ?? "";
+    const sql = `SELECT * FROM bookings WHERE org_id = $1 AND id = $2`;
+    const variants: [string, (i: number) => Promise<unknown>][] = [
+      ["pg: one query (owner, no RLS)", (i) => ownerPool.query(sql, [orgId, idAt(i)])],
+      [
+        "pg: BEGIN+set_config (one round trip), query, COMMIT (app role, RLS)",
+        async (i) => {
+          const c = await appPool.connect();
+          try {
+            await c.query(`BEGIN; SELECT set_config('app.current_org', '${orgId}', true)`);
+            await c.query(sql, [orgId, idAt(i)]);
+            await c.query("COMMIT");
+          } finally {
+            c.release();
+          }
+        },
+      ],
+      [
+        "orm: findOne, no scoping (owner)",
+        (i) => plainOrm.em.fork().findOne(entities.Booking, { id: idAt(i), orgId }, { filters: { [TENANT_FILTER]: false } }),
+      ],
+      [
+        "orm: withOrg + findOne (filter, transaction, set_config, app role, RLS)",
+        (i) => withOrg(scopedOrm, orgId, (em) => em.findOne(entities.Booking, { id: idAt(i) })),
+      ],
+    ];
+    const samples = variants.map(() => [] as number[]);
+    const warmup = Math.min(300, iterations);
+    for (let i = 0; i < warmup + iterations; i++) {
+      for (let k = 0; k < variants.length; k++) {
+        const v = (k + i) % variants.length;
+        const t0 = performance.now();
+        await variants[v]?.[1](i);
+        if (i >= warmup) samples[v]?.push(performance.now() - t0);
+      }
+    }
+    const stats = samples.map((s, k) => {
+      s.sort((a, b) => a - b);
+      const at = (q: number) => s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? 0;
+      return { name: variants[k]?.[0] ?? "", medianMs: at(0.5), p95Ms: at(0.95) };
+    });
+    const m = (k: number) => stats[k]?.medianMs ?? 0;
+    return { overheadMs: m(3) - m(2), pgOverheadMs: m(1) - m(0), variants: stats };
+  } finally {
+    await plainOrm.close(true);
+    await scopedOrm.close(true);
+    await ownerPool.end();
+    await appPool.end();
+  }
+}
