@@ -18,7 +18,7 @@ describe("db:migrate, db:status, db:rollback", () => {
     await runCommand(["db:status"], status);
     expect(status.output).toEqual([
       expect.stringMatching(/^Applied: 33 \(latest 0033_reporting_indexes, /),
-      "Pending: 10",
+      "Pending: 11",
       "  0034_org_id_uuid_and_default_org",
       "  0035_add_org_id_to_core_tables",
       "  0036_org_scoped_references",
@@ -29,6 +29,7 @@ describe("db:migrate, db:status, db:rollback", () => {
       "  0041_invoicing_settings",
       "  0042_recurring_bookings_and_conversions",
       "  0043_payment_webhooks_and_rate_limits",
+      "  0051_org_settings_grant",
     ]);
 
     const to34 = testContext(db.url);
@@ -38,7 +39,7 @@ describe("db:migrate, db:status, db:rollback", () => {
     const head = testContext(db.url);
     await runCommand(["db:migrate"], head);
     expect(head.output).toEqual([
-      "Applied 9 migration(s):",
+      "Applied 10 migration(s):",
       "  0035_add_org_id_to_core_tables",
       "  0036_org_scoped_references",
       "  0037_row_level_security",
@@ -48,6 +49,7 @@ describe("db:migrate, db:status, db:rollback", () => {
       "  0041_invoicing_settings",
       "  0042_recurring_bookings_and_conversions",
       "  0043_payment_webhooks_and_rate_limits",
+      "  0051_org_settings_grant",
     ]);
 
     const again = testContext(db.url);
@@ -56,10 +58,10 @@ describe("db:migrate, db:status, db:rollback", () => {
 
     const back = testContext(db.url);
     await runCommand(["db:rollback"], back);
-    expect(back.output).toEqual(["Rolled back 0043_payment_webhooks_and_rate_limits."]);
+    expect(back.output).toEqual(["Rolled back 0051_org_settings_grant."]);
     const after = testContext(db.url);
     await runCommand(["db:status"], after);
-    expect(after.output.slice(1)).toEqual(["Pending: 1", "  0043_payment_webhooks_and_rate_limits"]);
+    expect(after.output.slice(1)).toEqual(["Pending: 1", "  0051_org_settings_grant"]);
   });
 
   it("refuses an unknown or ambiguous --to", async () => {
