@@ -32,12 +32,21 @@ export function MembersPage() {
     mutationFn: async (id: string) => unwrap(await api.DELETE("/invitations/{id}", { params: { path: { id } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: [orgKey, "invitations"] }),
   });
+  const changeRole = useMutation({
+    mutationFn: async ({ id, to }: { id: string; to: Role }) =>
+      unwrap(await api.PATCH("/memberships/{id}", { params: { path: { id } }, body: { role: to } })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: [orgKey, "memberships"] }),
+  });
+  const revoke = useMutation({
+    mutationFn: async (id: string) => unwrap(await api.DELETE("/memberships/{id}", { params: { path: { id } } })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: [orgKey, "memberships"] }),
+  });
   // Only roles up to one's own are offered; admin-api refuses the rest anyway.
   const grantable = ROLES.filter((r) => r !== "owner" || session.role === "owner");
   return (
     <>
       <PageTitle>Members and invitations</PageTitle>
-      <ErrorNote error={members.error ?? invitations.error ?? withdraw.error} />
+      <ErrorNote error={members.error ?? invitations.error ?? withdraw.error ?? changeRole.error ?? revoke.error} />
       {members.isPending ? <Loading /> : null}
       <table>
         <thead>
@@ -46,6 +55,7 @@ export function MembersPage() {
             <th scope="col">Email</th>
             <th scope="col">Role</th>
             <th scope="col">Since</th>
+            {can("members.manage") ? <th scope="col">Manage</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -55,8 +65,42 @@ export function MembersPage() {
               <tr key={m.id}>
                 <td>{m.user.name ?? "—"}</td>
                 <td>{m.user.email}</td>
-                <td>{m.role}</td>
+                <td>
+                  {can("members.manage") && m.user.id !== session.user.id ? (
+                    <>
+                      <label htmlFor={`role-${m.id}`} className="sr-only">
+                        Role of {m.user.email}
+                      </label>
+                      <select
+                        id={`role-${m.id}`}
+                        value={m.role}
+                        onChange={(e) => changeRole.mutate({ id: m.id, to: e.target.value as Role })}
+                      >
+                        {(m.role === "owner" ? ROLES : grantable).map((r) => (
+                          <option key={r}>{r}</option>
+                        ))}
+                      </select>
+                    </>
+                  ) : (
+                    m.role
+                  )}
+                </td>
                 <td>{formatDate(m.created_at)}</td>
+                {can("members.manage") ? (
+                  <td>
+                    {m.user.id !== session.user.id ? (
+                      <button
+                        type="button"
+                        disabled={revoke.isPending}
+                        onClick={() => window.confirm(`Revoke ${m.user.email}'s access to this organization?`) && revoke.mutate(m.id)}
+                      >
+                        Revoke {m.user.email}
+                      </button>
+                    ) : (
+                      <span className="muted">you</span>
+                    )}
+                  </td>
+                ) : null}
               </tr>
             ))}
         </tbody>

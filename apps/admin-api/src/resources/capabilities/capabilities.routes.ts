@@ -23,7 +23,7 @@ export const capabilities: Resource = {
       summary: "Your capabilities in the current org (from the permission matrix), for hiding what you may not do",
       access: { capability: "session.read" },
       response: Capabilities,
-      handle: async (ctx) => ({ role: ctx.role, capabilities: capabilitiesOf(ctx.role) }),
+      handle: (ctx) => Promise.resolve({ role: ctx.role, capabilities: capabilitiesOf(ctx.role) }),
     }),
   ],
 };
