@@ -119,6 +119,28 @@ describe(
       }
     });
 
+    it("a transactional step waiting for a lock says which session blocks it, and goes on once it is gone", async () => {
+      expect((await cli("db:migrate", "--to", "0036")).code).toBe(0);
+      const holder = new pg.Client({ connectionString: db.url, application_name: "report-job" });
+      await holder.connect();
+      await holder.query("BEGIN");
+      await holder.query("SELECT count(*) FROM bookings");
+      const pid = (await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid;
+      const migrate = runCli(["db:migrate", "--to", "0037"], { DATABASE_URL: db.url, LOG_LEVEL: "error" });
+      const line = await migrate.waitForLine(/^Waiting: 0037/);
+      expect(line).toMatch(
+        new RegExp(
+          `^Waiting: 0037_row_level_security waits for a lock: blocked by pid ${pid} \\(application "report-job", idle in transaction, for \\d+ s`,
+        ),
+      );
+      await holder.query("ROLLBACK");
+      await holder.end();
+      const done = await migrate.exited;
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stdout).toContain("Verified: the schema is exactly that of 0037_row_level_security.");
+      expect((await cli("db:rollback")).code).toBe(0);
+    });
+
     it("db:verify names a composite key dropped by hand", async () => {
       const up = await cli("db:migrate", "--to", "0036");
       expect(up.code, up.stderr).toBe(0);

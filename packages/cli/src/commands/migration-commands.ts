@@ -50,6 +50,7 @@ function lockOptions(ctx: CommandContext, wait: boolean): MigrationLockOptions {
     wait,
     onWaiting: (pid) =>
       ctx.print(`Waiting for another migrator${pid === undefined ? "" : ` (PostgreSQL backend pid ${pid})`} to finish ...`),
+    onBlocked: (message) => ctx.print(`Waiting: ${message}`),
   };
 }
 

@@ -15,6 +15,8 @@ export type MigrationLockOptions = {
   onWaiting?: (holderPid: number | undefined) => void;
   /** How often a waiting run tries the lock again (ms). */
   pollMs?: number;
+  /** Called when a migration step waits for a table lock another session holds, naming that session. */
+  onBlocked?: (message: string) => void;
 };
 
 export class MigrationLockBusyError extends Error {

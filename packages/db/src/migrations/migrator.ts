@@ -1,4 +1,5 @@
 import { MikroORM } from "@mikro-orm/postgresql";
+import pg from "pg";
 import { Migrator } from "@mikro-orm/migrations";
 import { DataLossRefusedError } from "./data-loss.ts";
 import type { MigrationContext } from "./migration-context.ts";
@@ -13,6 +14,7 @@ import {
   type InProgress,
 } from "./migration-journal.ts";
 import { MIGRATION_NAMES, MIGRATIONS_TABLE, resolveMigrationName } from "./names.ts";
+import { describeBlockers, type Blocker } from "./online-ddl.ts";
 import { MIGRATIONS } from "./registry.ts";
 import type { SqlMigrationClass } from "./sql-migration.ts";
 
@@ -29,6 +31,8 @@ function withPgDetail(err: unknown): unknown {
   if (!(err instanceof Error) || detail === undefined || err.message.includes(detail)) return err;
   return new Error(`${err.message} — DETAIL: ${detail}`, { cause: err });
 }
+
+const MIGRATOR_APPLICATION = "cleanops-migrator";
 
 function isRefusal(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; typeof e === "object" && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
@@ -82,6 +86,8 @@ export class MigrationRunner {
       extensions: [Migrator],
       debug: false,
       pool: { min: 0, max: 2 },
+      // Named, so that a step waiting for a lock can be found in pg_stat_activity and its blocker named.
+      driverOptions: { application_name: MIGRATOR_APPLICATION },
       migrations: {
         tableName: MIGRATIONS_TABLE,
         migrationsList: [...classes].map(([name, cls]) => ({ name, class: cls })),
@@ -155,12 +161,68 @@ export class MigrationRunner {
     return { name, interrupted: inProgress.direction, action: direction === inProgress.direction ? "finished" : "reversed" };
   }
 
+  /**
+   * While `work` runs, looks every so often for a migrator session waiting on a lock and reports who blocks it
+   * (pid, application, state, for how long): a transactional step waits rather than fails, and the operator must
+   * see why it does not move. The online steps (0035, 0036) name their blockers in their own errors.
+   */
+  async #watchLocks<T>(name: string, work: () => Promise<T>): Promise<T> {
+    // The probe is connected once, on first need; closing awaits a connection still under way, so that no socket
+    // outlives the step (an open one would keep the command's process alive).
+    let probe: Promise<pg.Client> | undefined;
+    let last = "";
+    const connectProbe = async () => {
+      const c = new pg.Client({ connectionString: this.#ctx.connectionString, application_name: "cleanops-migrator-probe" });
+      c.on("error", () => undefined);
+      await c.connect();
+      return c;
+    };
+    const look = async () => {
+      probe ??= connectProbe();
+      const client = await probe;
+      const r = await client.query<Blocker>(
+        `SELECT DISTINCT b.pid, coalesce(b.application_name, '') AS application, coalesce(b.state, '') AS state,
+                coalesce(extract(epoch FROM now() - coalesce(b.xact_start, b.query_start))::int, 0) AS seconds, coalesce(b.query, '') AS query
+           FROM pg_stat_activity w CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS bp(pid)
+           JOIN pg_stat_activity b ON b.pid = bp.pid
+          WHERE w.datname = current_database() AND w.application_name = $1 ORDER BY 1`,
+        [MIGRATOR_APPLICATION],
+      );
+      const text = r.rows.length > 0 ? `${name} waits for a lock: blocked by ${describeBlockers(r.rows)}` : "";
+      if (text !== "" && text.replace(/for \d+ s/g, "") !== last.replace(/for \d+ s/g, "")) {
+        this.#ctx.logger.warn({ migration: name, blockers: r.rows.map((b) => b.pid) }, text);
+        this.#lock.onBlocked?.(text);
+      }
+      last = text;
+    };
+    let running: Promise<void> | undefined;
+    const timer = setInterval(
+      () => {
+        running ??= look()
+          .catch(() => undefined)
+          .finally(() => {
+            running = undefined;
+          });
+      },
+      Math.max(500, this.#ctx.lockTimeoutMs),
+    );
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+      await running;
+      const client = await probe?.catch(() => undefined);
+      await client?.end().catch(() => undefined);
+    }
+  }
+
   async #step(name: string, direction: Direction): Promise<void> {
     const journaled = this.#journaled(name);
     if (journaled) await markInProgress(this.#sql, name, direction);
     try {
-      if (direction === "up") await this.#orm.migrator.up({ migrations: [name] });
-      else await this.#orm.migrator.down({ migrations: [name] });
+      await this.#watchLocks(name, () =>
+        direction === "up" ? this.#orm.migrator.up({ migrations: [name] }) : this.#orm.migrator.down({ migrations: [name] }),
+      );
     } catch (err) {
       // A refusal comes before any change: the database is whole, nothing is left half-done.
       if (journaled && isRefusal(err)) await clearInProgress(this.#sql, name);

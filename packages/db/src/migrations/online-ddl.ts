@@ -58,8 +58,12 @@ export class OnlineDdl {
   readonly #client: pg.Client;
   readonly #opts: OnlineDdlOptions;
   readonly #pid: number;
-  /** A second session that looks, while a statement waits for its lock, at who blocks it (pg_blocking_pids). */
-  #probe: pg.Client | undefined;
+  /**
+   * A second session that looks, while a statement waits for its lock, at who blocks it (pg_blocking_pids). Closing
+   * awaits a connection or a look still under way: no socket may outlive the migration (it would keep the process alive).
+   */
+  #probe: Promise<pg.Client> | undefined;
+  #looking: Promise<void> | undefined;
 
   private constructor(client: pg.Client, opts: OnlineDdlOptions, pid: number) {
     this.#client = client;
@@ -83,25 +87,27 @@ export class OnlineDdl {
 
   /** Runs `work`; if it still waits after half the lock timeout, records who blocks it. */
   async #watched(work: () => Promise<void>, seen: Blocker[]): Promise<void> {
+    const look = async () => {
+      try {
+        this.#probe ??= (async () => {
+          const probe = new pg.Client({ connectionString: this.#opts.connectionString, application_name: "cleanops-migration-probe" });
+          probe.on("error", () => undefined);
+          await probe.connect();
+          return probe;
+        })();
+        const client = await this.#probe;
+        const r = await client.query<Blocker>(
+          `SELECT ${BLOCKER_COLUMNS} FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids($1)) ORDER BY 1`,
+          [this.#pid],
+        );
+        seen.splice(0, seen.length, ...r.rows);
+      } catch {
+        // Only a diagnostic: the lock timeout itself still fails the step.
+      }
+    };
     const timer = setTimeout(
       () => {
-        void (async () => {
-          try {
-            if (!this.#probe) {
-              const probe = new pg.Client({ connectionString: this.#opts.connectionString, application_name: "cleanops-migration-probe" });
-              probe.on("error", () => undefined);
-              await probe.connect();
-              this.#probe = probe;
-            }
-            const r = await this.#probe.query<Blocker>(
-              `SELECT ${BLOCKER_COLUMNS} FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids($1)) ORDER BY 1`,
-              [this.#pid],
-            );
-            seen.splice(0, seen.length, ...r.rows);
-          } catch {
-            // Only a diagnostic: the lock timeout itself still fails the step.
-          }
-        })();
+        this.#looking = look();
       },
       Math.max(10, Math.floor(this.#opts.lockTimeoutMs / 2)),
     );
@@ -109,6 +115,8 @@ export class OnlineDdl {
       await work();
     } finally {
       clearTimeout(timer);
+      await this.#looking;
+      this.#looking = undefined;
     }
   }
 
@@ -209,7 +217,9 @@ export class OnlineDdl {
   }
 
   async close(): Promise<void> {
-    await this.#probe?.end().catch(() => undefined);
+    await this.#looking;
+    const probe = await this.#probe?.catch(() => undefined);
+    await probe?.end().catch(() => undefined);
     await this.#client.end();
   }
 }
