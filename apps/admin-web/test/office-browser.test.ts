@@ -143,7 +143,7 @@ describe("admin-web in a browser, on admin-api", () => {
       const first = await book(tomorrowAt(10));
       await page.getByLabel("Team").selectOption({ label: "Alpha crew" });
       await page.getByRole("button", { name: "Assign" }).click();
-      await expect.poll(() => page.getByTestId("booking-team").textContent()).toBe("Alpha crew");
+      await expect.poll(() => page.getByTestId("booking-team").textContent(), { timeout: 60_000 }).toBe("Alpha crew");
       await checkScreen(page, "03-booking", problems);
 
       await page.goto(`${base}/bookings`);
@@ -158,7 +158,7 @@ describe("admin-web in a browser, on admin-api", () => {
       await page.screenshot({ path: new URL("04-conflict.png", ARTIFACTS).pathname, fullPage: true });
       await page.getByLabel("Team").selectOption({ label: "Bravo crew" });
       await page.getByRole("button", { name: "Assign" }).click();
-      await expect.poll(() => page.getByTestId("booking-team").textContent()).toBe("Bravo crew");
+      await expect.poll(() => page.getByTestId("booking-team").textContent(), { timeout: 60_000 }).toBe("Bravo crew");
 
       // The dispatch board of tomorrow: both jobs in their team's column.
       await page.getByRole("link", { name: "Dispatch" }).click();
@@ -187,7 +187,7 @@ describe("admin-web in a browser, on admin-api", () => {
       await page.getByRole("button", { name: "Done" }).click();
       expect(await page.getByLabel("New link").count()).toBe(0);
       await page.getByRole("button", { name: "Record payment" }).click();
-      await expect.poll(() => page.getByTestId("invoice-status").textContent()).toBe("paid");
+      await expect.poll(() => page.getByTestId("invoice-status").textContent(), { timeout: 60_000 }).toBe("paid");
       expect(await page.getByTestId("invoice-balance").textContent()).toMatch(/€0\.00/);
       await checkScreen(page, "07-invoice-paid", problems);
       for (const [name, path] of [
