@@ -5,6 +5,7 @@ import { auth } from "./auth/auth.routes.ts";
 import { bookings } from "./bookings/bookings.routes.ts";
 import { checklists } from "./checklists/checklists.routes.ts";
 import { clients } from "./clients/clients.routes.ts";
+import { devMails } from "./dev-mails/dev-mails.routes.ts";
 import { disputes } from "./disputes/disputes.routes.ts";
 import { emailEvents } from "./email-events/email-events.routes.ts";
 import { invitations } from "./invitations/invitations.routes.ts";
@@ -40,4 +41,5 @@ export const RESOURCES: readonly Resource[] = [
   subscriptions,
   leads,
   documents,
+  devMails,
 ];

@@ -151,6 +151,13 @@ export async function startStack(ctx: CommandContext): Promise<void> {
     for (const app of apps) ctx.print(`  ${app.name.padEnd(16)} http://127.0.0.1:${app.port}   ${app.note} (/healthz, /readyz)`);
     ctx.print("Demo logins (admin-api):");
     for (const l of DEMO_LOGINS) ctx.print(`  ${l.email.padEnd(26)} ${l.password}   ${l.note}`);
+    // eslint-disable-next-line no-restricted-properties -- the children got the same environment: say where mail goes
+    const smtp = process.env.SMTP_URL;
+    ctx.print(
+      smtp
+        ? "Mail: sent through SMTP_URL."
+        : `Mail: no SMTP_URL, so nothing is sent: each mail is printed below and listed at http://127.0.0.1:${config.ports.adminApi}/dev/mails`,
+    );
     ctx.print("Press Ctrl-C to stop everything.");
   } catch (err) {
     await shutdown();
