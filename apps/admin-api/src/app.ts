@@ -1,10 +1,12 @@
 import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, type KeyRing } from "@cleanops/auth";
 import { createServiceApp } from "@cleanops/http";
+import { developerMailer, outboxSender, type Mailer } from "@cleanops/mail";
+import { Writable } from "node:stream";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { createStaffAccess } from "./authz/staff-access.ts";
-import { DEFAULT_PUBLIC_INVOICES_URL, DEFAULT_REFRESH_TOKEN_TTL_DAYS } from "./config.ts";
+import { DEFAULT_PUBLIC_INVOICES_URL, DEFAULT_REFRESH_TOKEN_TTL_DAYS, DEFAULT_WEB_APP_URL } from "./config.ts";
 import { adminApiReadiness } from "./health/readiness.ts";
 import { resourceRouters } from "./kernel/mount.ts";
 import { RESOURCES } from "./resources/index.ts";
@@ -26,6 +28,15 @@ export type AdminApiDeps = {
   trustProxy?: boolean | number | string;
   /** The base URL of public-invoices for invoice links. Default http://127.0.0.1:3003. */
   publicInvoicesUrl?: string;
+  /** The staff web app's base URL for account-mail links. Default http://127.0.0.1:5173. */
+  webAppUrl?: string;
+  /**
+   * Where queued mail goes: an SMTP mailer, or the developer mailer (printed; listed at GET /dev/mails). Default: a
+   * developer mailer that prints nothing (tests that do not read mail).
+   */
+  mailer?: Mailer;
+  /** Also drain the outbox every 30 s (retries, mail queued by another instance): the server does, tests do not. */
+  startMailSender?: boolean;
   /** Check every success body against its declared schema (tests): the OpenAPI document cannot drift. Default off. */
   checkResponses?: boolean;
 };
@@ -39,6 +50,7 @@ export type AdminApiDeps = {
  */
 export function createApp(deps: AdminApiDeps): Express {
   const now = deps.clock ?? (() => new Date());
+  const mailer = deps.mailer ?? developerMailer({ out: new Writable({ write: (_c, _e, cb) => cb() }) });
   const services: AdminServices = {
     orm: deps.orm,
     logger: deps.logger,
@@ -47,8 +59,12 @@ export function createApp(deps: AdminApiDeps): Express {
     accessTokenTtlSeconds: deps.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: deps.refreshTokenTtlDays ?? DEFAULT_REFRESH_TOKEN_TTL_DAYS,
     publicInvoicesUrl: deps.publicInvoicesUrl ?? DEFAULT_PUBLIC_INVOICES_URL,
+    webAppUrl: deps.webAppUrl ?? DEFAULT_WEB_APP_URL,
+    outbox: outboxSender({ orm: deps.orm, mailer, logger: deps.logger, now }),
+    mailDelivered: mailer.kind === "smtp",
     access: createStaffAccess({ orm: deps.orm, keyRing: deps.keyRing, now }),
   };
+  if (deps.startMailSender) services.outbox.start();
   return createServiceApp({
     logger: deps.logger,
     jsonLimit: ADMIN_API_JSON_LIMIT,

@@ -1,11 +1,14 @@
 import { parseAccessTokenTtl, parseKeyRing, type KeyRing } from "@cleanops/auth";
 import { ConfigError, loadServiceConfig, type ServiceConfig } from "@cleanops/http";
+import { MailConfigError, parseMailConfig, type MailConfig } from "@cleanops/mail";
 
 export const ADMIN_API_DEFAULT_PORT = 3001;
 export const DEFAULT_REFRESH_TOKEN_TTL_DAYS = 30;
 export const MAX_REFRESH_TOKEN_TTL_DAYS = 365;
 /** Where public-invoices serves `/i/{token}`: the base of every invoice link admin-api hands out. */
 export const DEFAULT_PUBLIC_INVOICES_URL = "http://127.0.0.1:3003";
+/** The staff web app: the base of the links in account mail (`/verify-email`, `/reset-password`, `/accept-invitation`). */
+export const DEFAULT_WEB_APP_URL = "http://127.0.0.1:5173";
 
 export type AdminApiConfig = ServiceConfig & {
   keyRing: KeyRing;
@@ -17,6 +20,10 @@ export type AdminApiConfig = ServiceConfig & {
   trustProxy: boolean | number | string;
   /** The base URL of public-invoices, without a trailing slash. */
   publicInvoicesUrl: string;
+  /** The base URL of the staff web app, without a trailing slash (links in account mail). */
+  webAppUrl: string;
+  /** SMTP_URL (null: the demo's developer mailer) and MAIL_FROM. */
+  mail: MailConfig;
 };
 
 /**
@@ -35,15 +42,19 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string {
 
 /** An http(s) URL without query or fragment; the trailing slash is dropped so `${base}/i/${token}` has one slash. */
 function parsePublicInvoicesUrl(raw: string | undefined): string {
-  if (raw === undefined || raw === "") return DEFAULT_PUBLIC_INVOICES_URL;
+  return parseBaseUrl(raw, DEFAULT_PUBLIC_INVOICES_URL, "PUBLIC_INVOICES_URL");
+}
+
+function parseBaseUrl(raw: string | undefined, fallback: string, name: string): string {
+  if (raw === undefined || raw === "") return fallback;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError("Invalid configuration: PUBLIC_INVOICES_URL must be an http(s) URL");
+    throw new ConfigError(`Invalid configuration: ${name} must be an http(s) URL`);
   }
   if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash || url.username || url.password) {
-    throw new ConfigError("Invalid configuration: PUBLIC_INVOICES_URL must be an http(s) URL without credentials, query or fragment");
+    throw new ConfigError(`Invalid configuration: ${name} must be an http(s) URL without credentials, query or fragment`);
   }
   return url.toString().replace(/\/+$/, "");
 }
@@ -63,7 +74,9 @@ function parseRefreshTokenTtlDays(raw: string | undefined): number {
  * The only module of admin-api that reads the environment: DATABASE_URL (required), PORT (default 3001),
  * HOST (default 127.0.0.1), LOG_LEVEL, NODE_ENV, JWT_SECRET / JWT_KID / JWT_PREVIOUS_SECRETS (the key ring; a secret
  * is required in production), JWT_ACCESS_TTL_SECONDS (default 900), REFRESH_TOKEN_TTL_DAYS (default 30) and
- * TRUST_PROXY (default off) and PUBLIC_INVOICES_URL (default http://127.0.0.1:3003, the base of invoice links).
+ * TRUST_PROXY (default off) and PUBLIC_INVOICES_URL (default http://127.0.0.1:3003, the base of invoice links),
+ * WEB_APP_URL (default http://127.0.0.1:5173, the base of account-mail links), SMTP_URL (unset: mail is shown to the
+ * developer instead of sent) and MAIL_FROM.
  * Throws an error whose one-line message names the bad variable (never a secret).
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AdminApiConfig {
@@ -77,5 +90,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     refreshTokenTtlDays: parseRefreshTokenTtlDays(env.REFRESH_TOKEN_TTL_DAYS),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     publicInvoicesUrl: parsePublicInvoicesUrl(env.PUBLIC_INVOICES_URL),
+    webAppUrl: parseBaseUrl(env.WEB_APP_URL, DEFAULT_WEB_APP_URL, "WEB_APP_URL"),
+    mail: parseMail(env),
   };
+}
+
+function parseMail(env: Readonly<Record<string, string | undefined>>): MailConfig {
+  try {
+    return parseMailConfig(env);
+  } catch (err) {
+    if (err instanceof MailConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
 }

@@ -1,5 +1,6 @@
 import { createLogger, ormOptions, tenantOrmOptions } from "@cleanops/db";
 import { loadConfigOrExit, serve } from "@cleanops/http";
+import { developerMailer, smtpMailer } from "@cleanops/mail";
 import { MikroORM } from "@mikro-orm/postgresql";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
@@ -14,6 +15,12 @@ const orm = await MikroORM.init(
 );
 const database = { name: "database (ORM pool)", close: () => orm.close() };
 
+// Without SMTP_URL (the demo), mail is printed here and listed at GET /dev/mails instead of sent.
+const mailer = config.mail.smtpUrl
+  ? smtpMailer({ url: config.mail.smtpUrl, from: config.mail.from })
+  : developerMailer({ out: process.stdout, mailPageUrl: `http://${config.host}:${config.port}/dev/mails` });
+if (!config.mail.smtpUrl) logger.warn("SMTP_URL is not set: mail is printed on standard output and listed at /dev/mails, not sent");
+
 const app = createApp({
   orm,
   logger,
@@ -22,5 +29,8 @@ const app = createApp({
   refreshTokenTtlDays: config.refreshTokenTtlDays,
   trustProxy: config.trustProxy,
   publicInvoicesUrl: config.publicInvoicesUrl,
+  webAppUrl: config.webAppUrl,
+  mailer,
+  startMailSender: true,
 });
 await serve(app, { host: config.host, port: config.port, logger, resources: [database] });

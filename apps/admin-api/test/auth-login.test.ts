@@ -71,8 +71,16 @@ describe("POST /auth/login", () => {
 
     const audit = await auditRows("auth.login", user.id);
     expect(audit).toEqual([
-      expect.objectContaining({ org_id: org.orgId, actor_user_id: user.id, request_id: "req-login-1", changes: { role: "finance" } }),
+      // Our own id, not the client's (which is not trusted to be unique): the client's is only echoed back.
+      expect.objectContaining({
+        org_id: org.orgId,
+        actor_user_id: user.id,
+        request_id: res.headers["x-request-id"],
+        changes: { role: "finance" },
+      }),
     ]);
+    expect(res.headers["x-request-id"]).not.toBe("req-login-1");
+    expect(res.headers["x-client-request-id"]).toBe("req-login-1");
   });
 
   it("with several memberships and no org_id lists the orgs and issues no token; with org_id signs in to that org", async () => {

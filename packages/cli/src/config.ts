@@ -11,6 +11,7 @@ const schema = z.object({
   LOG_LEVEL: z.string().optional(),
   APP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   JWT_SECRET: z.string().min(1).optional(),
+  SMTP_URL: z.string().min(1).optional(),
 });
 
 export type CliConfig = {
@@ -23,6 +24,8 @@ export type CliConfig = {
   appDatabaseUrl: string | undefined;
   /** Passed to the apps when set; otherwise `stack` keeps a local secret in the data folder. */
   jwtSecret: string | undefined;
+  /** The apps inherit SMTP_URL; `stack` only says whether mail leaves the machine. */
+  mailConfigured: boolean;
 };
 
 export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
@@ -43,5 +46,6 @@ export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
     appLogLevel: parsed.data.LOG_LEVEL ?? "warn",
     appDatabaseUrl: parsed.data.APP_DATABASE_URL,
     jwtSecret: parsed.data.JWT_SECRET,
+    mailConfigured: parsed.data.SMTP_URL !== undefined,
   };
 }

@@ -57,6 +57,7 @@ export type * from "./entities/index.ts";
 export { PUBLIC_INVOICE_RATE_LIMIT_TABLE } from "./invoices/public-rate-limit.ts";
 export {
   admitAttempt,
+  admitClientAction,
   admitSignUp,
   ATTEMPT_RETENTION_SECONDS,
   clientKey,
@@ -69,6 +70,7 @@ export {
   THROTTLE_MAX_FAILURES_PER_IP,
   THROTTLE_WINDOW_SECONDS,
   throttleState,
+  type ClientAction,
   type ThrottleState,
 } from "./auth/login-throttle.ts";
 export { addedMinutes, addonRefusal, completeNewBooking, type AddonChoice } from "./bookings/booking-addons.ts";

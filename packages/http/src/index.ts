@@ -16,7 +16,14 @@ export {
 } from "./errors/app-error.ts";
 export { normalizeError, zodIssues, type ErrorBody, type FieldIssue, type NormalizedError } from "./errors/normalize-error.ts";
 export { errorHandler, notFoundHandler, type ErrorHandlerOptions } from "./errors/error-handler.ts";
-export { getRequestId, isSaneRequestId, REQUEST_ID_HEADER, requestId, type RequestIdOptions } from "./request/request-id.ts";
+export {
+  CLIENT_REQUEST_ID_HEADER,
+  getRequestId,
+  isSaneRequestId,
+  REQUEST_ID_HEADER,
+  requestId,
+  type RequestIdOptions,
+} from "./request/request-id.ts";
 export { loggerFor, requestLogger, type RequestLoggerOptions } from "./request/request-logger.ts";
 export { createHealthRouter, HEALTH_PATHS, type HealthRouterOptions, type Readiness, type ReadinessCheck } from "./health/health-router.ts";
 export { createServiceApp, type ServiceAppOptions } from "./service/service-app.ts";

@@ -97,7 +97,7 @@ describe("error handler", () => {
       .get("/boom")
       .set("x-request-id", "req-1")
       .expect(status);
-    expect(res.body).toEqual({ error: { code, message: error.message, request_id: "req-1" } });
+    expect(res.body).toEqual({ error: { code, message: error.message, request_id: res.headers["x-request-id"] } });
   });
 
   it("answers rejected async handlers the same way (Express 5)", async () => {
@@ -168,11 +168,11 @@ describe("error handler", () => {
     }, logs);
     const res = await request(app).get("/boom").set("x-request-id", "req-500").expect(500);
     expect(res.body).toEqual({
-      error: { code: "internal", message: DEFAULT_ERROR_MESSAGE.internal, request_id: "req-500" },
+      error: { code: "internal", message: DEFAULT_ERROR_MESSAGE.internal, request_id: res.headers["x-request-id"] },
     });
     expect(res.text).not.toMatch(/hunter2|10\.0\.0\.5|at /);
     const line = logs.lines().find((l) => l.level === 50);
-    expect(line).toMatchObject({ reqId: "req-500", err: { message: expect.stringContaining("refused") } });
+    expect(line).toMatchObject({ reqId: res.headers["x-request-id"], err: { message: expect.stringContaining("refused") } });
     expect((line?.err as { stack?: string }).stack).toContain("errors.test.ts");
   });
 
@@ -194,7 +194,7 @@ describe("error handler", () => {
     const res = await request(app).get("/boom").set("x-request-id", "bare-1").expect(500);
     expect(res.body.error.code).toBe("internal");
     expect(logs.lines()).toEqual([
-      expect.objectContaining({ level: 50, reqId: "bare-1", err: expect.objectContaining({ type: "TypeError" }) }),
+      expect.objectContaining({ level: 50, reqId: res.headers["x-request-id"], err: expect.objectContaining({ type: "TypeError" }) }),
     ]);
   });
 
@@ -208,16 +208,21 @@ describe("error handler", () => {
 });
 
 describe("request id and request logging", () => {
-  it("accepts a sane incoming x-request-id and echoes it", async () => {
-    const res = await request(appServing(ok)).get("/healthz").set("x-request-id", "abc-123_x.y").expect(200);
-    expect(res.headers["x-request-id"]).toBe("abc-123_x.y");
+  it("keeps its own id, never the client's (not trusted to be unique); a sane client id is echoed as x-client-request-id", async () => {
+    const app = appServing(ok);
+    const a = await request(app).get("/healthz").set("x-request-id", "abc-123_x.y").expect(200);
+    const b = await request(app).get("/healthz").set("x-request-id", "abc-123_x.y").expect(200);
+    expect(a.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.headers["x-request-id"]).not.toBe(b.headers["x-request-id"]);
+    expect(a.headers["x-client-request-id"]).toBe("abc-123_x.y");
   });
 
   it.each([['has spaces and "quotes"'], ["x".repeat(200)], ["-starts-with-dash"]])(
-    "replaces an insane incoming id (%s) with a fresh uuid",
+    "drops an insane incoming id (%s): not echoed, a fresh uuid",
     async (incoming) => {
       const res = await request(appServing(ok)).get("/healthz").set("x-request-id", incoming).expect(200);
       expect(res.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers["x-client-request-id"]).toBeUndefined();
     },
   );
 
@@ -235,6 +240,7 @@ describe("request id and request logging", () => {
     app.get("/", (_req, res) => res.end());
     const res = await request(app).get("/").set("x-request-id", "client-chosen");
     expect(res.headers["x-request-id"]).not.toBe("client-chosen");
+    expect(res.headers["x-client-request-id"]).toBeUndefined();
   });
 
   it("logs one line per request with the id, redacting authorization and cookies", async () => {
@@ -245,7 +251,7 @@ describe("request id and request logging", () => {
     app.get("/me", (_req, res) => {
       res.cookie("session", "s3cr3t-session").json({ ok: true });
     });
-    await request(app)
+    const res = await request(app)
       .get("/me")
       .set("x-request-id", "log-1")
       .set("authorization", "Bearer s3cr3t-token")
@@ -255,7 +261,7 @@ describe("request id and request logging", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       level: 30,
-      reqId: "log-1",
+      reqId: res.headers["x-request-id"],
       req: { method: "GET", url: "/me", headers: { authorization: "[redacted]", cookie: "[redacted]" } },
       res: { statusCode: 200, headers: { "set-cookie": "[redacted]" } },
     });

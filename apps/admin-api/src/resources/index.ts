@@ -7,6 +7,7 @@ import { capabilities } from "./capabilities/capabilities.routes.ts";
 import { bookings } from "./bookings/bookings.routes.ts";
 import { checklists } from "./checklists/checklists.routes.ts";
 import { clients } from "./clients/clients.routes.ts";
+import { devMails } from "./dev-mails/dev-mails.routes.ts";
 import { disputes } from "./disputes/disputes.routes.ts";
 import { emailEvents } from "./email-events/email-events.routes.ts";
 import { invitations } from "./invitations/invitations.routes.ts";
@@ -46,4 +47,5 @@ export const RESOURCES: readonly Resource[] = [
   browserSession,
   capabilities,
   orgSettings,
+  devMails,
 ];

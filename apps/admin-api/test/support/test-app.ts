@@ -5,7 +5,7 @@ import { MikroORM } from "@mikro-orm/postgresql";
 import type { Express } from "express";
 import pg from "pg";
 import { pino } from "pino";
-import { createApp } from "../../src/app.ts";
+import { createApp, type AdminApiDeps } from "../../src/app.ts";
 import { factories, type Factories } from "./factories.ts";
 import { TEST_KEY_RING } from "./test-keys.ts";
 
@@ -32,7 +32,9 @@ export type TestApp = {
 };
 
 /** admin-api on its own database (cloned from head), as it runs in production: app role, tenant ORM options. */
-export async function startTestApp(options: { accessTokenTtlSeconds?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: Partial<Pick<AdminApiDeps, "accessTokenTtlSeconds" | "mailer" | "webAppUrl" | "trustProxy">> = {},
+): Promise<TestApp> {
   const db = await createTestDatabase("head");
   const owner = new pg.Client({ connectionString: db.url });
   await owner.connect();

@@ -119,6 +119,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for a password-reset link by mail (the same answer whether or not the address has an account) */
+        post: operations["postAuthPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a reset link (single use, 30 minutes); every session of the account ends */
+        post: operations["postAuthPasswordResetConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Prove an email address with the link mailed at sign-up (single use, 7 days) */
+        post: operations["postAuthVerifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/org": {
         parameters: {
             query?: never;
@@ -234,7 +285,7 @@ export interface paths {
         /** Pending invitations */
         get: operations["getInvitations"];
         put?: never;
-        /** Invite someone by email with a role no higher than yours */
+        /** Invite someone by email with a role no higher than yours (the link is mailed to them) */
         post: operations["postInvitations"];
         delete?: never;
         options?: never;
@@ -1654,6 +1705,23 @@ export interface paths {
         patch: operations["patchOrgSettings"];
         trace?: never;
     };
+    "/dev/mails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last 50 mails with their links: only without SMTP_URL (the demo), only from this machine */
+        get: operations["getDevMails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -1757,6 +1825,12 @@ export interface components {
                 /** @enum {string} */
                 role: "owner" | "admin" | "dispatcher" | "finance";
             }[];
+        };
+        /** @description The same answer whether or not the address has an account */
+        ResetRequested: {
+            /** @constant */
+            status: "accepted";
+            message: string;
         };
         Organization: {
             org_id: string;
@@ -2437,6 +2511,17 @@ export interface components {
             slug: string;
             payment_terms_days: number;
         };
+        DevMails: {
+            mails: {
+                id: string;
+                to: string;
+                subject: string;
+                created_at: string;
+                sent_at: string | null;
+                links: string[];
+                text: string;
+            }[];
+        };
     };
     responses: never;
     parameters: never;
@@ -2778,6 +2863,136 @@ export interface operations {
             };
             /** @description Error 400 */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAuthPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Ask for a password-reset link by mail (the same answer whether or not the address has an account) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResetRequested"];
+                };
+            };
+            /** @description Error 400 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAuthPasswordResetConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Set a new password with a reset link (single use, 30 minutes); every session of the account ends */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error 400 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description link_invalid */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAuthVerifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Prove an email address with the link mailed at sign-up (single use, 7 days) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error 400 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description link_invalid */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3384,7 +3599,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Invite someone by email with a role no higher than yours */
+            /** @description Invite someone by email with a role no higher than yours (the link is mailed to them) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3392,8 +3607,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         invitation: components["schemas"]["Invitation"];
-                        /** @description Shown once: deliver it to the invitee */
-                        token: string;
+                        /** @description Only without a mail server (the demo): shown once, deliver it to the invitee. Otherwise it is mailed. */
+                        token?: string;
                     };
                 };
             };
@@ -10444,6 +10659,35 @@ export interface operations {
             };
             /** @description Error 403 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDevMails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The last 50 mails with their links: only without SMTP_URL (the demo), only from this machine */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevMails"];
+                };
+            };
+            /** @description Error 400 */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -183,6 +183,11 @@ export async function startStack(ctx: CommandContext, options: { demo?: boolean 
       ctx.print("Demo logins (admin-web and admin-api):");
       for (const l of DEMO_LOGINS) ctx.print(`  ${l.email.padEnd(26)} ${l.password}   ${l.note}`);
     }
+    ctx.print(
+      config.mailConfigured
+        ? "Mail: sent through SMTP_URL."
+        : `Mail: no SMTP_URL, so nothing is sent: each mail is printed below and listed at http://127.0.0.1:${config.ports.adminApi}/dev/mails`,
+    );
     ctx.print("Press Ctrl-C to stop everything.");
   } catch (err) {
     await shutdown();

@@ -206,16 +206,18 @@ export async function recordProvenAccess(em: EntityManager, key: { email: string
 
 export const SIGN_UP_MAX_PER_CLIENT = 10;
 export const SIGN_UP_WINDOW_SECONDS = 60 * 60;
-/** Sign-ups are counted in `login_attempts` under this key (no email has it: every email has an `@`). */
-const SIGN_UP_KEY = "sign-up";
 
 /**
- * Sign-ups per client (IPv4 address or IPv6 /64): at most 10 an hour. Each creates an account and spends an argon2
- * hash, so a burst from one address would both squat addresses and starve the CPU. Counted as successes under a key
- * no account has, so they never add to the per-client failure count of sign-in. Without an address, not limited.
+ * Public actions limited per client (IPv4 address or IPv6 /64), at most 10 an hour each: a sign-up creates an account
+ * and spends an argon2 hash (a burst from one address would squat addresses and starve the CPU); a password-reset
+ * request sends a mail. Counted in `login_attempts` as successes under a key no account has (no `@`), so they never
+ * add to sign-in's per-client failure count. Without an address, not limited.
  */
-export async function admitSignUp(
+export type ClientAction = "sign-up" | "password-reset";
+
+export async function admitClientAction(
   em: EntityManager,
+  action: ClientAction,
   ip: string | null,
   now: Date,
 ): Promise<{ blocked: false } | { blocked: true; retryAfterSeconds: number }> {
@@ -223,13 +225,13 @@ export async function admitSignUp(
   if (key === null) return { blocked: false };
   return em.transactional(async (tx) => {
     const conn = tx.getConnection();
-    await conn.execute(`select pg_advisory_xact_lock(hashtext('sign-up:ip:' || ?))`, [key], "all", tx.getTransactionContext());
+    await conn.execute(`select pg_advisory_xact_lock(hashtext(? || ':ip:' || ?))`, [action, key], "all", tx.getTransactionContext());
     const since = new Date(now.getTime() - SIGN_UP_WINDOW_SECONDS * 1000);
     const [row] = await conn.execute<Array<{ n: number; oldest: number | null }>>(
       `select count(*)::int as n, extract(epoch from min(attempted_at))::float8 as oldest from (
          select attempted_at from login_attempts where email = ? and ip = ?::inet and attempted_at > ?::timestamptz
           order by attempted_at desc limit ?) recent`,
-      [SIGN_UP_KEY, key, since, SIGN_UP_MAX_PER_CLIENT],
+      [action, key, since, SIGN_UP_MAX_PER_CLIENT],
       "all",
       tx.getTransactionContext(),
     );
@@ -237,9 +239,12 @@ export async function admitSignUp(
       const oldest = row.oldest ?? now.getTime() / 1000;
       return { blocked: true, retryAfterSeconds: Math.max(1, Math.ceil(oldest + SIGN_UP_WINDOW_SECONDS - now.getTime() / 1000)) };
     }
-    tx.create(LoginAttempt, { email: SIGN_UP_KEY, ip: key, succeeded: true, attemptedAt: now });
+    tx.create(LoginAttempt, { email: action, ip: key, succeeded: true, attemptedAt: now });
     await tx.flush();
-    await tx.nativeDelete(LoginAttempt, { email: SIGN_UP_KEY, ip: key, attemptedAt: { $lt: since } });
+    await tx.nativeDelete(LoginAttempt, { email: action, ip: key, attemptedAt: { $lt: since } });
     return { blocked: false };
   });
 }
+
+/** Sign-ups per client: see `admitClientAction`. */
+export const admitSignUp = (em: EntityManager, ip: string | null, now: Date) => admitClientAction(em, "sign-up", ip, now);

@@ -83,13 +83,14 @@ export function describeHealthContract<P extends Closable>(service: string, opti
       expect(res.body).toEqual({ status: "not_ready", database: "down", pending_migrations: [] });
     });
 
-    it("answers an unknown route with 404 not_found JSON carrying the request id", async () => {
+    it("answers an unknown route with 404 not_found JSON carrying our own request id (the client's only echoed)", async () => {
       const res = await request(app).get("/no/such/route").set("x-request-id", "probe-404").expect(404);
       expect(res.headers["content-type"]).toMatch(/application\/json/);
-      expect(res.headers["x-request-id"]).toBe("probe-404");
+      expect(res.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers["x-client-request-id"]).toBe("probe-404");
       const { error } = res.body as ErrorResponseBody;
       expect(Object.keys(error).sort()).toEqual(["code", "message", "request_id"]);
-      expect(error).toMatchObject({ code: "not_found", request_id: "probe-404" });
+      expect(error).toMatchObject({ code: "not_found", request_id: res.headers["x-request-id"] });
       expect(error.message.length).toBeGreaterThan(0);
     });
 

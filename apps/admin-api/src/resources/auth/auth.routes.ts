@@ -2,7 +2,20 @@ import { z } from "zod";
 import type { Resource } from "../../kernel/resource.ts";
 import { publicRoute, route } from "../../kernel/route.ts";
 import { changePassword, login, logout, logoutAll, me, refresh, switchOrg } from "./auth.actions.ts";
-import { ChangePasswordBody, LoginBody, Me, OrgRequired, RefreshBody, Session, SwitchOrgBody } from "./auth.schemas.ts";
+import { confirmPasswordReset, requestPasswordReset, verifyEmail } from "./account-recovery.ts";
+import {
+  ChangePasswordBody,
+  LoginBody,
+  Me,
+  OrgRequired,
+  PasswordResetBody,
+  PasswordResetConfirmBody,
+  RefreshBody,
+  ResetRequested,
+  Session,
+  SwitchOrgBody,
+  VerifyEmailBody,
+} from "./auth.schemas.ts";
 
 const tag = "auth";
 
@@ -40,6 +53,39 @@ export const auth: Resource = {
       body: RefreshBody,
       status: 204,
       handle: (ctx, { body }) => logout(ctx, body.refresh_token),
+    }),
+    publicRoute({
+      method: "post",
+      path: "/auth/password-reset",
+      tag,
+      summary: "Ask for a password-reset link by mail (the same answer whether or not the address has an account)",
+      access: { public: "whoever forgot their password cannot sign in" },
+      body: PasswordResetBody,
+      response: ResetRequested,
+      errors: ["rate_limited"],
+      handle: (ctx, { body }) => requestPasswordReset(ctx, body.email),
+    }),
+    publicRoute({
+      method: "post",
+      path: "/auth/password-reset/confirm",
+      tag,
+      summary: "Set a new password with a reset link (single use, 30 minutes); every session of the account ends",
+      access: { public: "the reset link's token is the credential" },
+      body: PasswordResetConfirmBody,
+      status: 204,
+      errors: ["link_invalid"],
+      handle: (ctx, { body }) => confirmPasswordReset(ctx, body),
+    }),
+    publicRoute({
+      method: "post",
+      path: "/auth/verify-email",
+      tag,
+      summary: "Prove an email address with the link mailed at sign-up (single use, 7 days)",
+      access: { public: "the verification link's token is the credential; the owner may not be signed in" },
+      body: VerifyEmailBody,
+      status: 204,
+      errors: ["link_invalid"],
+      handle: (ctx, { body }) => verifyEmail(ctx, body.token),
     }),
   ],
   routes: [

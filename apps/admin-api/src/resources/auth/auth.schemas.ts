@@ -5,6 +5,12 @@ import { emailSchema, idSchema, opaqueTokenSchema, passwordSchema } from "../../
 export const LoginBody = z.object({ email: emailSchema, password: passwordSchema, org_id: idSchema.optional() }).strict();
 export const RefreshBody = z.object({ refresh_token: opaqueTokenSchema }).strict();
 export const ChangePasswordBody = z.object({ current_password: passwordSchema, new_password: passwordSchema }).strict();
+export const PasswordResetBody = z.object({ email: emailSchema }).strict();
+export const PasswordResetConfirmBody = z.object({ token: opaqueTokenSchema, password: passwordSchema }).strict();
+export const VerifyEmailBody = z.object({ token: opaqueTokenSchema }).strict();
+export const ResetRequested = z
+  .object({ status: z.literal("accepted"), message: z.string() })
+  .meta({ id: "ResetRequested", description: "The same answer whether or not the address has an account" });
 export const SwitchOrgBody = z.object({ org_id: idSchema }).strict();
 
 const role = z.enum(ROLES);

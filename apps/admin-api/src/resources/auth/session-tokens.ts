@@ -54,12 +54,21 @@ export async function revokeSessionsIn(em: EntityManager, userId: string, orgId:
 }
 
 /**
- * Ends every session of a user, in every org: all refresh tokens revoked, and every access token issued before `now`
+ * Ends every session of a user, in every org: all refresh tokens revoked, and every access token issued until now
  * refused from the next request on (`users.tokens_valid_after`, checked with the live membership). Token times are
- * whole seconds, so a token issued later in the same second as `now` is refused too: the client signs in again.
+ * whole seconds, so the cut-off is rounded up: a token issued in this very second is refused too (a client signing in
+ * within the same second signs in again). With `keepThisSecond` (a new session is issued right after, in the same
+ * transaction) it is rounded down instead, so that session's token stays valid.
  */
-export async function endAllSessions(em: EntityManager, userId: string, now: Date): Promise<number> {
-  await em.nativeUpdate(User, { id: userId }, { tokensValidAfter: now });
+export async function endAllSessions(
+  em: EntityManager,
+  userId: string,
+  now: Date,
+  options: { keepThisSecond?: boolean } = {},
+): Promise<number> {
+  const seconds = now.getTime() / 1000;
+  const cutoff = new Date((options.keepThisSecond ? Math.floor(seconds) : Math.ceil(seconds)) * 1000);
+  await em.nativeUpdate(User, { id: userId }, { tokensValidAfter: cutoff });
   return em.nativeUpdate(RefreshToken, { user: userId, revokedAt: null }, { revokedAt: now });
 }
 

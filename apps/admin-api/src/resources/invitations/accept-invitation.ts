@@ -5,7 +5,7 @@ import { LockMode, ref, UniqueConstraintViolationException } from "@mikro-orm/po
 import { recordAudit } from "../../audit/audit-log.ts";
 import type { RequestMeta } from "../../audit/request-meta.ts";
 import { verifyCredentials, type VerifiedUser } from "../auth/credentials.ts";
-import { issueSession, type IssuedSession } from "../auth/session-tokens.ts";
+import { endAllSessions, issueSession, type IssuedSession } from "../auth/session-tokens.ts";
 import { platformEm } from "../../platform/platform-em.ts";
 import type { AdminServices } from "../../services.ts";
 
@@ -46,10 +46,13 @@ export async function acceptInvitation(services: AdminServices, input: AcceptInp
   // Nobody joins a suspended org, as nobody signs in to one.
   if (found.organization.getEntity().status !== "active") throw new AppError("org_suspended");
 
-  const existing = await em.findOne(User, { email: input.email }, { fields: ["id"] });
+  const existing = await em.findOne(User, { email: input.email }, { fields: ["id", "emailVerifiedAt"] });
   let verified: VerifiedUser | undefined;
   let passwordHash: string | undefined;
-  if (existing) {
+  // An account whose address was never proven may be a squatter's: the invitation token, which only the mailbox's
+  // owner holds, proves the address, so the invitee takes the account back with a password of their own.
+  const takeOver = existing !== null && !existing.emailVerifiedAt;
+  if (existing && !takeOver) {
     verified = await verifyCredentials(services, { email: input.email, password: input.password }, meta);
   } else {
     passwordHash = await hashPassword(input.password);
@@ -63,8 +66,17 @@ export async function acceptInvitation(services: AdminServices, input: AcceptInp
       assertRedeemable(inv, now);
       const user = verified
         ? await tx.findOneOrFail(User, { id: verified.id })
-        : tx.create(User, { email: input.email, name: input.name ?? null, passwordHash: passwordHash ?? null });
-      const prior = verified ? await tx.findOne(Membership, { organization: orgId, user: user.id }) : null;
+        : takeOver && existing
+          ? await tx.findOneOrFail(User, { id: existing.id }, { lockMode: LockMode.PESSIMISTIC_WRITE })
+          : tx.create(User, { email: input.email, name: input.name ?? null, passwordHash: passwordHash ?? null, emailVerifiedAt: now });
+      let endedSessions = 0;
+      if (takeOver) {
+        user.passwordHash = passwordHash ?? null;
+        user.emailVerifiedAt = now;
+        // Whoever held the account before ends here, everywhere; the session issued below is the only one.
+        endedSessions = await endAllSessions(tx, user.id, now, { keepThisSecond: true });
+      }
+      const prior = verified || takeOver ? await tx.findOne(Membership, { organization: orgId, user: user.id }) : null;
       if (prior && !prior.revokedAt) throw conflict("You are already a member of this organization.");
       if (prior) {
         prior.role = inv.role;
@@ -79,7 +91,13 @@ export async function acceptInvitation(services: AdminServices, input: AcceptInp
         action: "invitation.accepted",
         entityType: "invitation",
         entityId: inv.id,
-        changes: { email: inv.email, role: inv.role, new_account: !verified, restored_membership: prior !== null },
+        changes: {
+          email: inv.email,
+          role: inv.role,
+          new_account: !verified && !takeOver,
+          restored_membership: prior !== null,
+          ...(takeOver ? { took_back_unverified_account: true, ended_sessions: endedSessions } : {}),
+        },
       });
       const session = issueSession(tx, services, { userId: user.id, orgId, role: inv.role });
       await tx.flush();

@@ -4,8 +4,9 @@ import { conflict, forbidden, notFound } from "@cleanops/http";
 import { mayGrant } from "../../authz/permissions.ts";
 import type { AdminContext } from "../../kernel/context.ts";
 import { assertMayManage } from "../memberships/membership-rules.ts";
+import { queueInvitationMail } from "../auth/account-links.ts";
 
-const { Invitation, Membership } = entities;
+const { Invitation, Membership, Organization } = entities;
 
 export const INVITATION_TTL_DAYS = 7;
 
@@ -16,7 +17,10 @@ export const listPendingInvitations = (ctx: AdminContext) =>
     { orderBy: { createdAt: "asc", id: "asc" } },
   );
 
-/** Invites by email with a role no higher than the inviter's; the token is returned once, only its hash is kept. */
+/**
+ * Invites by email with a role no higher than the inviter's; only the token's hash is kept. The invitation mail (with
+ * the link) is queued in the same transaction; the caller shows the token once only when no mail server is set.
+ */
 export async function invite(ctx: AdminContext, email: string, role: Role) {
   if (!mayGrant(ctx.role, role)) {
     throw forbidden(`Your role (${ctx.role}) cannot invite someone as ${role}.`, { details: { role } });
@@ -35,6 +39,8 @@ export async function invite(ctx: AdminContext, email: string, role: Role) {
       invitedBy: ctx.principal.userId,
       expiresAt: new Date(ctx.now.getTime() + INVITATION_TTL_DAYS * 24 * 60 * 60 * 1000),
     });
+    const org = await tx.findOneOrFail(Organization, ctx.orgId);
+    queueInvitationMail(tx, ctx.services, { orgId: ctx.orgId, orgName: org.name, email, role, token });
     audit.record({
       action: "invitation.created",
       entityType: "invitation",
@@ -43,6 +49,7 @@ export async function invite(ctx: AdminContext, email: string, role: Role) {
     });
     return inv;
   });
+  ctx.services.outbox.kick();
   return { invitation, token };
 }
 

@@ -28,5 +28,8 @@ export const InvitationSchema = z
 export const InvitationList = z.object({ invitations: z.array(InvitationSchema) });
 export const Invited = z.object({
   invitation: InvitationSchema,
-  token: z.string().meta({ description: "Shown once: deliver it to the invitee" }),
+  token: z
+    .string()
+    .optional()
+    .meta({ description: "Only without a mail server (the demo): shown once, deliver it to the invitee. Otherwise it is mailed." }),
 });

@@ -15,6 +15,7 @@ import { UniqueConstraintViolationException } from "@mikro-orm/postgresql";
 import { recordAudit } from "../../audit/audit-log.ts";
 import type { RequestMeta } from "../../audit/request-meta.ts";
 import { verifyCredentials } from "../auth/credentials.ts";
+import { issueAccountLink } from "../auth/account-links.ts";
 import { issueSession, type IssuedSession } from "../auth/session-tokens.ts";
 import { platformEm } from "../../platform/platform-em.ts";
 import type { AdminServices } from "../../services.ts";
@@ -70,7 +71,7 @@ export async function signUp(services: AdminServices, input: SignUpInput, meta: 
   const orgId = randomUUID();
 
   try {
-    return await withOrg(services.orm, orgId, async (em) => {
+    const result = await withOrg(services.orm, orgId, async (em) => {
       try {
         await createOrganization(emSqlRunner(em), { id: orgId, name: input.organization.name, slug });
       } catch (err) {
@@ -89,10 +90,15 @@ export async function signUp(services: AdminServices, input: SignUpInput, meta: 
         entityId: orgId,
         changes: { after: { name: org.name, slug }, owner: { user_id: owner.id, email, new_account: !user } },
       });
+      // A new account starts unverified: the link goes to the address, in this transaction's outbox.
+      if (!user) await issueAccountLink(em, services, { userId: owner.id, email, purpose: "verify_email", now: services.now() });
       const session = issueSession(em, services, { userId: owner.id, orgId, role: "owner" });
       await em.flush();
       return { org, user: user ?? { id: owner.id, email, name: input.owner.name ?? null }, session };
     });
+    // After the commit: the sender finds the verification mail.
+    if (!user) services.outbox.kick();
+    return result;
   } catch (err) {
     // Two sign-ups racing for one slug or one new email: the loser gets the same answer as if it had come second.
     if (err instanceof UniqueConstraintViolationException)

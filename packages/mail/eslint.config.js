@@ -1,0 +1,3 @@
+import { baseConfig } from "@cleanops/eslint-config";
+
+export default baseConfig;
