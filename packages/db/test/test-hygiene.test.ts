@@ -24,9 +24,9 @@ const FIXED_SLEEP = /setTimeout\(\s*(r|res|resolve)\s*,|\bsleep\(/;
 
 /**
  * Polls that wait for a condition, with a deadline: a short interval between probes is not a guess at how long
- * something takes. (`eventually` retries a probe until it passes.)
+ * something takes. (`eventually` retries a probe until it passes; the SMTP catcher waits for a mail until a deadline.)
  */
-const CONDITION_POLLS = new Set(["apps/admin-api/test/support/test-app.ts"]);
+const CONDITION_POLLS = new Set(["apps/admin-api/test/support/test-app.ts", "packages/mail/src/testing/smtp-catcher.ts"]);
 
 describe("test code", () => {
   it("waits for conditions, never for a fixed time (a slow machine makes a guessed pause flaky)", () => {
