@@ -28,7 +28,7 @@ export type AdminApiDeps = {
   trustProxy?: boolean | number | string;
   /** The base URL of public-invoices for invoice links. Default http://127.0.0.1:3003. */
   publicInvoicesUrl?: string;
-  /** The staff web app's base URL for account-mail links. Default http://127.0.0.1:5173. */
+  /** The staff web app's base URL for account-mail links. Default http://127.0.0.1:3000 (admin-web). */
   webAppUrl?: string;
   /**
    * Where queued mail goes: an SMTP mailer, or the developer mailer (printed; listed at GET /dev/mails). Default: a

@@ -8,7 +8,7 @@ export const MAX_REFRESH_TOKEN_TTL_DAYS = 365;
 /** Where public-invoices serves `/i/{token}`: the base of every invoice link admin-api hands out. */
 export const DEFAULT_PUBLIC_INVOICES_URL = "http://127.0.0.1:3003";
 /** The staff web app: the base of the links in account mail (`/verify-email`, `/reset-password`, `/accept-invitation`). */
-export const DEFAULT_WEB_APP_URL = "http://127.0.0.1:5173";
+export const DEFAULT_WEB_APP_URL = "http://127.0.0.1:3000";
 
 export type AdminApiConfig = ServiceConfig & {
   keyRing: KeyRing;
@@ -75,7 +75,7 @@ function parseRefreshTokenTtlDays(raw: string | undefined): number {
  * HOST (default 127.0.0.1), LOG_LEVEL, NODE_ENV, JWT_SECRET / JWT_KID / JWT_PREVIOUS_SECRETS (the key ring; a secret
  * is required in production), JWT_ACCESS_TTL_SECONDS (default 900), REFRESH_TOKEN_TTL_DAYS (default 30) and
  * TRUST_PROXY (default off) and PUBLIC_INVOICES_URL (default http://127.0.0.1:3003, the base of invoice links),
- * WEB_APP_URL (default http://127.0.0.1:5173, the base of account-mail links), SMTP_URL (unset: mail is shown to the
+ * WEB_APP_URL (default http://127.0.0.1:3000, admin-web; the base of account-mail links), SMTP_URL (unset: mail is shown to the
  * developer instead of sent) and MAIL_FROM.
  * Throws an error whose one-line message names the bad variable (never a secret).
  */

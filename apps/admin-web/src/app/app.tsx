@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { ApiError } from "../api/client.ts";
+import { ResetPasswordPage, VerifyEmailPage } from "../pages/account-links.tsx";
 import { AcceptInvitationPage } from "../pages/accept-invitation.tsx";
 import { AuditPage } from "../pages/audit.tsx";
 import { BookingDetailPage, BookingsPage, NewBookingPage } from "../pages/bookings.tsx";
@@ -40,7 +41,9 @@ function Screens() {
   const { state } = useSessionStore();
   const { location } = useRouter();
   // Public pages (links from mails) work signed in or not.
-  if (location.pathname === "/invitations/accept") return <AcceptInvitationPage />;
+  if (location.pathname === "/invitations/accept" || location.pathname === "/accept-invitation") return <AcceptInvitationPage />;
+  if (location.pathname === "/reset-password") return <ResetPasswordPage />;
+  if (location.pathname === "/verify-email") return <VerifyEmailPage />;
   if (state.status === "loading") {
     return (
       <main id="main" className="sign-in">

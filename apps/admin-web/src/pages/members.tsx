@@ -23,7 +23,8 @@ export function MembersPage() {
   const invite = useMutation({
     mutationFn: async () => unwrap(await api.POST("/invitations", { body: { email: email.trim(), role } })),
     onSuccess: async (r) => {
-      setLink(`${window.location.origin}/invitations/accept?token=${encodeURIComponent(r.token)}`);
+      // With a mail server admin-api mails the link and never shows the token here.
+      setLink(r.token ? `${window.location.origin}/invitations/accept?token=${encodeURIComponent(r.token)}` : null);
       setEmail("");
       await qc.invalidateQueries({ queryKey: [orgKey, "invitations"] });
     },

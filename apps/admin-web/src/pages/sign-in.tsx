@@ -1,3 +1,4 @@
+import { Link } from "../app/router.tsx";
 import { useState, type FormEvent } from "react";
 import type { OrgRequired } from "../api/client.ts";
 import { useSessionStore } from "../app/session.tsx";
@@ -80,6 +81,9 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
           ) : null}
         </div>
       </form>
+      <p>
+        <Link to="/reset-password">Forgot your password?</Link>
+      </p>
     </main>
   );
 }

@@ -142,6 +142,8 @@ export async function startStack(ctx: CommandContext, options: { demo?: boolean 
           PHOTO_STORAGE_DIR: path.join(config.db.repoRoot, ".data", "photos"),
           // admin-api's invoice links point at this stack's public-invoices, on whatever port it was given.
           PUBLIC_INVOICES_URL: `http://127.0.0.1:${config.ports.publicInvoices}`,
+          // account mails link to admin-web's pages (reset, verification, invitation) on this stack's port.
+          WEB_APP_URL: `http://127.0.0.1:${config.ports.adminWeb}`,
           // eslint-disable-next-line no-restricted-properties -- children inherit PATH and locale
           ...process.env,
           DATABASE_URL: appUrl,
@@ -157,7 +159,7 @@ export async function startStack(ctx: CommandContext, options: { demo?: boolean 
         if (!stopping) ctx.logger.error({ app: app.name, code, signal }, `${app.name} stopped unexpectedly`);
       });
     }
-    await Promise.all(apps.map((app, i) => waitForHealth(`http://127.0.0.1:${app.port}`, children[i] as ChildProcess, 30_000)));
+    await Promise.all(apps.map((app, i) => waitForHealth(`http://127.0.0.1:${app.port}`, children[i] as ChildProcess, 120_000)));
     // admin-web: the office's browser app, at its own origin with /api/* passed to admin-api.
     const web = spawnAdminWeb(webDir, {
       // eslint-disable-next-line no-restricted-properties -- children inherit PATH and locale
@@ -170,7 +172,7 @@ export async function startStack(ctx: CommandContext, options: { demo?: boolean 
     web.on("exit", (code, signal) => {
       if (!stopping) ctx.logger.error({ app: "admin-web", code, signal }, "admin-web stopped unexpectedly");
     });
-    await waitForHealth(`http://127.0.0.1:${config.ports.adminWeb}`, web, 30_000);
+    await waitForHealth(`http://127.0.0.1:${config.ports.adminWeb}`, web, 120_000);
 
     const where = db.embedded ? `embedded PostgreSQL, data in ${config.db.embedded.dataDir}` : "DATABASE_URL";
     ctx.print("");
