@@ -11,6 +11,7 @@ import { InvoiceDetailPage, InvoicesPage } from "../pages/invoices.tsx";
 import { MembersPage } from "../pages/members.tsx";
 import { SettingsPage } from "../pages/settings.tsx";
 import { SignInPage } from "../pages/sign-in.tsx";
+import { SubscriptionsPage } from "../pages/subscriptions.tsx";
 import { TeamsPage } from "../pages/teams.tsx";
 import { TodayPage } from "../pages/today.tsx";
 import { Layout } from "./layout.tsx";
@@ -31,6 +32,7 @@ const SCREENS: Screen[] = [
   { path: "/clients/:id", render: (p) => <ClientDetailPage id={p.id ?? ""} key={p.id} /> },
   { path: "/invoices", render: () => <InvoicesPage /> },
   { path: "/invoices/:id", render: (p) => <InvoiceDetailPage id={p.id ?? ""} key={p.id} /> },
+  { path: "/subscriptions", render: () => <SubscriptionsPage /> },
   { path: "/teams", render: () => <TeamsPage /> },
   { path: "/members", render: () => <MembersPage /> },
   { path: "/audit", render: () => <AuditPage /> },
