@@ -8,6 +8,7 @@ import { BookingDetailPage, BookingsPage, NewBookingPage } from "../pages/bookin
 import { ClientDetailPage, ClientsPage, NewClientPage } from "../pages/clients.tsx";
 import { DispatchPage } from "../pages/dispatch.tsx";
 import { InvoiceDetailPage, InvoicesPage } from "../pages/invoices.tsx";
+import { LeadsPage } from "../pages/leads.tsx";
 import { MembersPage } from "../pages/members.tsx";
 import { SettingsPage } from "../pages/settings.tsx";
 import { SignInPage } from "../pages/sign-in.tsx";
@@ -33,6 +34,7 @@ const SCREENS: Screen[] = [
   { path: "/invoices", render: () => <InvoicesPage /> },
   { path: "/invoices/:id", render: (p) => <InvoiceDetailPage id={p.id ?? ""} key={p.id} /> },
   { path: "/subscriptions", render: () => <SubscriptionsPage /> },
+  { path: "/leads", render: () => <LeadsPage /> },
   { path: "/teams", render: () => <TeamsPage /> },
   { path: "/members", render: () => <MembersPage /> },
   { path: "/audit", render: () => <AuditPage /> },
