@@ -33,6 +33,8 @@ export function LeadsPage() {
   const [status, setStatus] = useState<LeadStatus | "">("");
   const list = useQuery({
     queryKey: [orgKey, "leads", "list", status],
+    // Asked only once the capabilities say so: a role without it would get a 403 banner instead of nothing.
+    enabled: can("leads.read"),
     queryFn: async () => unwrap(await api.GET("/leads", { params: { query: { limit: 100, ...(status ? { status } : {}) } } })).items,
   });
   const move = useMutation({

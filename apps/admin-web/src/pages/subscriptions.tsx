@@ -20,6 +20,8 @@ export function SubscriptionsPage() {
   const [status, setStatus] = useState<Status | "">("");
   const list = useQuery({
     queryKey: [orgKey, "subscriptions", "list", status],
+    // Asked only once the capabilities say so: a role without it would get a 403 banner instead of nothing.
+    enabled: can("subscriptions.read"),
     queryFn: async () =>
       unwrap(await api.GET("/subscriptions", { params: { query: { limit: 100, ...(status ? { status } : {}) } } })).items,
   });
