@@ -198,6 +198,8 @@ describe("admin-web in a browser, on admin-api", () => {
         ["12-members", "/members"],
         ["13-audit", "/audit"],
         ["14-settings", "/settings"],
+        ["15-subscriptions", "/subscriptions"],
+        ["16-leads", "/leads"],
       ] as const) {
         await page.goto(`${base}${path}`);
         await page.locator("main h1").waitFor();

@@ -8,9 +8,11 @@ import { BookingDetailPage, BookingsPage, NewBookingPage } from "../pages/bookin
 import { ClientDetailPage, ClientsPage, NewClientPage } from "../pages/clients.tsx";
 import { DispatchPage } from "../pages/dispatch.tsx";
 import { InvoiceDetailPage, InvoicesPage } from "../pages/invoices.tsx";
+import { LeadsPage } from "../pages/leads.tsx";
 import { MembersPage } from "../pages/members.tsx";
 import { SettingsPage } from "../pages/settings.tsx";
 import { SignInPage } from "../pages/sign-in.tsx";
+import { SubscriptionsPage } from "../pages/subscriptions.tsx";
 import { TeamsPage } from "../pages/teams.tsx";
 import { TodayPage } from "../pages/today.tsx";
 import { Layout } from "./layout.tsx";
@@ -31,6 +33,8 @@ const SCREENS: Screen[] = [
   { path: "/clients/:id", render: (p) => <ClientDetailPage id={p.id ?? ""} key={p.id} /> },
   { path: "/invoices", render: () => <InvoicesPage /> },
   { path: "/invoices/:id", render: (p) => <InvoiceDetailPage id={p.id ?? ""} key={p.id} /> },
+  { path: "/subscriptions", render: () => <SubscriptionsPage /> },
+  { path: "/leads", render: () => <LeadsPage /> },
   { path: "/teams", render: () => <TeamsPage /> },
   { path: "/members", render: () => <MembersPage /> },
   { path: "/audit", render: () => <AuditPage /> },

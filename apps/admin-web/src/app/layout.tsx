@@ -8,6 +8,8 @@ const NAV: { to: string; label: string; capability: string }[] = [
   { to: "/bookings", label: "Bookings", capability: "bookings.read" },
   { to: "/clients", label: "Clients", capability: "clients.read" },
   { to: "/invoices", label: "Invoices", capability: "invoices.read" },
+  { to: "/subscriptions", label: "Subscriptions", capability: "subscriptions.read" },
+  { to: "/leads", label: "Leads", capability: "leads.read" },
   { to: "/teams", label: "Teams", capability: "teams.read" },
   { to: "/members", label: "Members", capability: "members.read" },
   { to: "/audit", label: "Audit log", capability: "audit.read" },

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { unwrap } from "../api/client.ts";
+import { fromLocalInput } from "../app/bookings-data.ts";
 import { formatDateTime } from "../app/format.ts";
 import { useTeams } from "../app/queries.ts";
 import { useCapabilities, useSession } from "../app/session.tsx";
@@ -31,10 +32,14 @@ export function TeamsPage() {
     mutationFn: async (id: string) => unwrap(await api.POST("/workers/{id}/deactivate", { params: { path: { id } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: [orgKey, "workers"] }),
   });
+  const reactivate = useMutation({
+    mutationFn: async (id: string) => unwrap(await api.POST("/workers/{id}/reactivate", { params: { path: { id } } })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: [orgKey, "workers"] }),
+  });
   return (
     <>
       <PageTitle>Teams and workers</PageTitle>
-      <ErrorNote error={teams.error ?? workers.error ?? deactivate.error} />
+      <ErrorNote error={teams.error ?? workers.error ?? deactivate.error ?? reactivate.error} />
       {teams.isPending ? <Loading /> : null}
       {(teams.data ?? []).map((t) => {
         const crew = (workers.data ?? []).filter((w) => w.team_id === t.id);
@@ -48,6 +53,11 @@ export function TeamsPage() {
                   {w.active && can("workers.write") ? (
                     <button type="button" onClick={() => deactivate.mutate(w.id)}>
                       Deactivate {w.name}
+                    </button>
+                  ) : null}
+                  {!w.active && can("workers.write") ? (
+                    <button type="button" onClick={() => reactivate.mutate(w.id)}>
+                      Reactivate {w.name}
                     </button>
                   ) : null}
                 </li>
@@ -86,23 +96,46 @@ export function TeamsPage() {
 
 function TeamSchedule({ teamId }: { teamId: string }) {
   const { api, orgKey } = useSession();
+  const { can } = useCapabilities();
+  const qc = useQueryClient();
   const q = useQuery({
     queryKey: [orgKey, "teams", teamId],
     queryFn: async () => unwrap(await api.GET("/teams/{id}", { params: { path: { id: teamId } } })),
   });
+  const remove = useMutation({
+    mutationFn: async (what: { hours_id: string } | { blackout_id: string }) => {
+      if ("hours_id" in what) {
+        unwrap(await api.DELETE("/teams/{id}/working-hours/{hours_id}", { params: { path: { id: teamId, hours_id: what.hours_id } } }));
+      } else {
+        unwrap(
+          await api.DELETE("/teams/{id}/blackouts/{blackout_id}", { params: { path: { id: teamId, blackout_id: what.blackout_id } } }),
+        );
+      }
+    },
+    onSuccess: () => qc.invalidateQueries({ queryKey: [orgKey, "teams", teamId] }),
+  });
+  const write = can("teams.write");
+  if (q.error) return <ErrorNote error={q.error} />;
   if (!q.data) return <Loading />;
   return (
     <div className="grid">
+      <ErrorNote error={remove.error} />
       <div>
         <h3>Working hours</h3>
         <ul className="plain">
           {q.data.working_hours.map((h) => (
             <li key={h.id}>
               {WEEKDAYS[h.weekday] ?? h.weekday} {h.starts_at_local}–{h.ends_at_local} ({h.timezone})
+              {write ? (
+                <button type="button" disabled={remove.isPending} onClick={() => remove.mutate({ hours_id: h.id })}>
+                  Remove {WEEKDAYS[h.weekday] ?? h.weekday} {h.starts_at_local}–{h.ends_at_local}
+                </button>
+              ) : null}
             </li>
           ))}
           {q.data.working_hours.length === 0 ? <li className="muted">Any time (no hours set).</li> : null}
         </ul>
+        {write ? <AddWorkingHours teamId={teamId} timezone={q.data.working_hours[0]?.timezone} /> : null}
       </div>
       <div>
         <h3>Upcoming blackouts</h3>
@@ -110,12 +143,124 @@ function TeamSchedule({ teamId }: { teamId: string }) {
           {q.data.upcoming_blackouts.map((b) => (
             <li key={b.id}>
               {formatDateTime(b.starts_at)} – {formatDateTime(b.ends_at)} {b.reason ?? ""}
+              {write ? (
+                <button type="button" disabled={remove.isPending} onClick={() => remove.mutate({ blackout_id: b.id })}>
+                  Remove blackout from {formatDateTime(b.starts_at)}
+                </button>
+              ) : null}
             </li>
           ))}
           {q.data.upcoming_blackouts.length === 0 ? <li className="muted">None.</li> : null}
         </ul>
+        {write ? <AddBlackout teamId={teamId} /> : null}
       </div>
     </div>
+  );
+}
+
+function AddWorkingHours({ teamId, timezone }: { teamId: string; timezone: string | undefined }) {
+  const { api, orgKey } = useSession();
+  const qc = useQueryClient();
+  const [weekday, setWeekday] = useState("1");
+  const [starts, setStarts] = useState("08:00");
+  const [ends, setEnds] = useState("17:00");
+  // The team's existing zone first, else the browser's (the office usually sits where its teams work).
+  const [zone, setZone] = useState(timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const add = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST("/teams/{id}/working-hours", {
+          params: { path: { id: teamId } },
+          body: { weekday: Number(weekday), starts_at_local: starts, ends_at_local: ends, timezone: zone.trim() },
+        }),
+      ),
+    onSuccess: () => qc.invalidateQueries({ queryKey: [orgKey, "teams", teamId] }),
+  });
+  return (
+    <form
+      className="row"
+      aria-label="Add working hours"
+      onSubmit={(e) => {
+        e.preventDefault();
+        add.mutate();
+      }}
+    >
+      <Field label="Weekday" id={`wh-day-${teamId}`}>
+        <select id={`wh-day-${teamId}`} value={weekday} onChange={(e) => setWeekday(e.target.value)}>
+          {WEEKDAYS.map((d, i) => (
+            <option key={d} value={String(i)}>
+              {d}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="From" id={`wh-from-${teamId}`}>
+        <input
+          id={`wh-from-${teamId}`}
+          required
+          pattern="[0-2][0-9]:[0-5][0-9]"
+          value={starts}
+          onChange={(e) => setStarts(e.target.value)}
+        />
+      </Field>
+      <Field label="To" id={`wh-to-${teamId}`} hint="24:00 for midnight">
+        <input id={`wh-to-${teamId}`} required pattern="[0-2][0-9]:[0-5][0-9]" value={ends} onChange={(e) => setEnds(e.target.value)} />
+      </Field>
+      <Field label="Time zone" id={`wh-tz-${teamId}`}>
+        <input id={`wh-tz-${teamId}`} required value={zone} onChange={(e) => setZone(e.target.value)} />
+      </Field>
+      <button type="submit" disabled={add.isPending}>
+        Add hours
+      </button>
+      <ErrorNote error={add.error} />
+    </form>
+  );
+}
+
+function AddBlackout({ teamId }: { teamId: string }) {
+  const { api, orgKey } = useSession();
+  const qc = useQueryClient();
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const [reason, setReason] = useState("");
+  const add = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST("/teams/{id}/blackouts", {
+          params: { path: { id: teamId } },
+          body: { starts_at: fromLocalInput(from), ends_at: fromLocalInput(to), ...(reason.trim() ? { reason: reason.trim() } : {}) },
+        }),
+      ),
+    onSuccess: async () => {
+      setFrom("");
+      setTo("");
+      setReason("");
+      await qc.invalidateQueries({ queryKey: [orgKey, "teams", teamId] });
+    },
+  });
+  return (
+    <form
+      className="row"
+      aria-label="Add a blackout"
+      onSubmit={(e) => {
+        e.preventDefault();
+        add.mutate();
+      }}
+    >
+      <Field label="Blackout from" id={`bo-from-${teamId}`}>
+        <input id={`bo-from-${teamId}`} type="datetime-local" required value={from} onChange={(e) => setFrom(e.target.value)} />
+      </Field>
+      <Field label="Blackout until" id={`bo-to-${teamId}`}>
+        <input id={`bo-to-${teamId}`} type="datetime-local" required value={to} onChange={(e) => setTo(e.target.value)} />
+      </Field>
+      <Field label="Reason" id={`bo-reason-${teamId}`}>
+        <input id={`bo-reason-${teamId}`} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </Field>
+      <button type="submit" disabled={add.isPending}>
+        Add blackout
+      </button>
+      <ErrorNote error={add.error} />
+    </form>
   );
 }
 
