@@ -1,10 +1,13 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render } from "@testing-library/react";
+import { configure, render } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { Router } from "../app/router.tsx";
 import { SessionProvider, useSessionStore } from "../app/session.tsx";
 import { SessionStore } from "../app/session-store.ts";
 import { BASE } from "./fake-api.ts";
+
+// findBy*/waitFor give up after 1 s by default; on a loaded 2-core machine a page's first render can take longer.
+configure({ asyncUtilTimeout: 20_000 });
 
 function SignedIn({ children }: { children: ReactNode }) {
   const { state } = useSessionStore();
