@@ -79,6 +79,13 @@ export function createWebServer(options: WebServerOptions): Server {
     for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     headers["x-forwarded-prefix"] = ADMIN_API_PREFIX;
     headers["x-forwarded-proto"] = "http";
+    // admin-api must see each browser's own address (its sign-in throttle counts per client, and loopback-only routes
+    // must not open to everyone behind this proxy): append the socket's address, as a proxy does. admin-api trusts
+    // only loopback hops (TRUST_PROXY=loopback from `pnpm start`), so a forged header names at most a forged hop.
+    const forwarded = req.headers["x-forwarded-for"];
+    const prior = Array.isArray(forwarded) ? forwarded.join(", ") : forwarded;
+    const peer = req.socket.remoteAddress ?? "";
+    headers["x-forwarded-for"] = prior ? `${prior}, ${peer}` : peer;
     const upstream = http.request(
       { protocol: api.protocol, hostname: api.hostname, port: api.port, method: req.method, path: rest, headers },
       (answer) => {

@@ -144,6 +144,8 @@ export async function startStack(ctx: CommandContext, options: { demo?: boolean 
           PUBLIC_INVOICES_URL: `http://127.0.0.1:${config.ports.publicInvoices}`,
           // account mails link to admin-web's pages (reset, verification, invitation) on this stack's port.
           WEB_APP_URL: `http://127.0.0.1:${config.ports.adminWeb}`,
+          // admin-web's proxy (on this machine) forwards each browser's address; believe loopback hops only.
+          ...(app.name === "admin-api" ? { TRUST_PROXY: "loopback" } : {}),
           // eslint-disable-next-line no-restricted-properties -- children inherit PATH and locale
           ...process.env,
           DATABASE_URL: appUrl,
