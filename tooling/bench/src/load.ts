@@ -4,17 +4,16 @@ import type { ReqFactory } from "./targets.ts";
 export type LoadResult = { rps: number; p50: number; p99: number; requests: number; non2xx: number; errors: number };
 
 /**
- * One autocannon run from this process against a server in another: closed loop (`rate` unset: each connection sends
- * its next request when the previous one is answered: the maximum) or open at a fixed overall rate (latency at a
- * given load). Bounded in time and per-request timeout; every request is made fresh by `make`.
+ * One closed-loop autocannon run from this process against a server in another: each connection sends its next
+ * request when the previous one is answered (the maximum). Bounded in time and per-request timeout; every request
+ * is made fresh by `make`. Latency at a fixed rate is `pacedLoad`'s (paced-load.ts says why not autocannon's).
  */
-export async function load(url: string, make: ReqFactory, o: { seconds: number; connections: number; rate?: number }): Promise<LoadResult> {
+export async function load(url: string, make: ReqFactory, o: { seconds: number; connections: number }): Promise<LoadResult> {
   const result = await autocannon({
     url,
     connections: o.connections,
     duration: o.seconds,
     timeout: 10,
-    ...(o.rate ? { overallRate: Math.max(1, Math.round(o.rate)) } : {}),
     requests: [
       {
         setupRequest: (req) => {

@@ -10,6 +10,7 @@ import { summariseProfiles } from "./cpu-profile.ts";
 import { loadBenchConfig } from "./config.ts";
 import { cloneTemplate, dropDatabase, ensureTemplate, type DatasetSize } from "./dataset.ts";
 import { load, type LoadResult } from "./load.ts";
+import { pacedLoad } from "./paced-load.ts";
 import { childrenCpuSeconds, postmasterPid, processCpuSeconds } from "./proc-cpu.ts";
 import { writeReport, type Report, type ScenarioRow } from "./report.ts";
 import { measureScoping } from "./scoping.ts";
@@ -82,7 +83,7 @@ async function measure(server: Server, make: ReqFactory, pgPid: number | undefin
   const max = await load(server.url, make, { seconds, connections: 16 });
   const nodeCpuMsPerReq = ((processCpuSeconds(server.child.pid ?? 0) - cpu0) * 1000) / Math.max(1, max.requests);
   const pgCpuMsPerReq = pgPid ? ((childrenCpuSeconds(pgPid) - pg0) * 1000) / Math.max(1, max.requests) : null;
-  const fixed = await load(server.url, make, { seconds, connections: 16, rate: max.rps / 2 });
+  const fixed = await pacedLoad(server.url, make, { seconds, connections: 16, rate: max.rps / 2 });
   return { max, fixed, nodeCpuMsPerReq, pgCpuMsPerReq };
 }
 
@@ -256,9 +257,9 @@ async function main() {
     out(`[${elapsed()}] noisy neighbour: the smallest org's list alone, then with the largest org's list at full load`);
     const admin = byKind("admin");
     const probeRate = 40;
-    const alone = await load(admin.url, targets.listSmallOrg, { seconds, connections: 4, rate: probeRate });
+    const alone = await pacedLoad(admin.url, targets.listSmallOrg, { seconds, connections: 4, rate: probeRate });
     const [busy, noise] = await Promise.all([
-      load(admin.url, targets.listSmallOrg, { seconds, connections: 4, rate: probeRate }),
+      pacedLoad(admin.url, targets.listSmallOrg, { seconds, connections: 4, rate: probeRate }),
       load(admin.url, targets.listBookings, { seconds, connections: 12 }),
     ]);
     const neighbour = {

@@ -1,0 +1,97 @@
+import http from "node:http";
+import type { LoadResult } from "./load.ts";
+import type { ReqFactory } from "./targets.ts";
+
+const TIMEOUT_MS = 10_000;
+
+/** The value at quantile `q` of ascending `sorted` (nearest rank), in ms with two decimals. */
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const v = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+  return Math.round(v * 100) / 100;
+}
+
+/**
+ * An open-loop load at a fixed rate with requests evenly spaced in time: request i is due at start + i / rate,
+ * whatever the previous answers did. Latency is measured from the moment a request was DUE, so a request that waited
+ * for a free connection (the server fell behind) counts its wait: no coordinated omission.
+ *
+ * Why not autocannon's `overallRate`: it lets each connection send back to back until its per-second quota is spent
+ * and then pauses until the next second, so "half the maximum rate" is the maximum rate for half of every second,
+ * and its correction records extra samples at a 1 ms expected interval: its p50 and p99 at a fixed rate describe
+ * bursts of a closed loop, not a server at half load.
+ */
+export async function pacedLoad(
+  url: string,
+  make: ReqFactory,
+  o: { seconds: number; rate: number; connections: number },
+): Promise<LoadResult> {
+  const target = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
+  const total = Math.max(1, Math.round(o.rate * o.seconds));
+  const interval = 1000 / o.rate;
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const inFlight = new Set<Promise<void>>();
+
+  const fire = (due: number) => {
+    const r = make();
+    const done = new Promise<void>((resolve) => {
+      const req = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: r.method,
+          path: r.path,
+          headers: r.body ? { ...r.headers, "content-length": Buffer.byteLength(r.body) } : r.headers,
+          agent,
+          timeout: TIMEOUT_MS,
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) latencies.push(performance.now() - due);
+            else non2xx += 1;
+            resolve();
+          });
+          res.on("error", () => {
+            errors += 1;
+            resolve();
+          });
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+      req.on("error", () => {
+        errors += 1;
+        resolve();
+      });
+      req.end(r.body);
+    });
+    inFlight.add(done);
+    void done.then(() => inFlight.delete(done));
+  };
+
+  const start = performance.now();
+  let next = 0;
+  while (next < total) {
+    const now = performance.now();
+    while (next < total && start + next * interval <= now) fire(start + next++ * interval);
+    if (next < total) {
+      const wait = start + next * interval - performance.now();
+      await new Promise<void>((resolve) => (wait > 1 ? setTimeout(resolve, Math.floor(wait)) : setImmediate(resolve)));
+    }
+  }
+  await Promise.all([...inFlight]);
+  const elapsedS = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: latencies.length / Math.max(o.seconds, elapsedS),
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    requests: latencies.length + non2xx + errors,
+    non2xx,
+    errors,
+  };
+}
