@@ -45,6 +45,8 @@ export * as entities from "./entities/index.ts";
 export { ALL_ENTITIES, BUSINESS_ENTITIES, PLATFORM_ENTITIES } from "./entities/index.ts";
 export { tenantOrmOptions } from "./tenancy/tenant-orm.ts";
 export { orgEntityManager, withOrg } from "./tenancy/with-org.ts";
+export { readTransaction } from "./tenancy/read-transaction.ts";
+export { isoUtc, sqlRows } from "./tenancy/sql-rows.ts";
 export { TenantError, type TenantErrorCode } from "./tenancy/tenant-errors.ts";
 export { assertOrgId, CURRENT_ORG_SETTING, TENANT_FILTER } from "./tenancy/tenant-filter.ts";
 export { allocateInvoiceNumber } from "./invoices/invoice-numbers.ts";

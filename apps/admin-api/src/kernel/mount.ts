@@ -1,3 +1,4 @@
+import { readTransaction } from "@cleanops/db";
 import { buildOpenApiDocument, docsRouter, publicRoute, routeRouter, type AnyRoute } from "@cleanops/http";
 import type { Router } from "express";
 import type { Capability } from "../authz/permissions.ts";
@@ -33,7 +34,7 @@ export function resourceRouters(services: AdminServices, resources: readonly Res
       checkResponses,
       // A read's queries share one transaction (one BEGIN + set_config round trip, one COMMIT) instead of one each:
       // measured by `pnpm bench` (docs/benchmarks.md). Writes open their own through ctx.mutate.
-      around: (ctx, route, action) => (route.method === "get" ? ctx.em.transactional((em) => action({ ...ctx, em })) : action(ctx)),
+      around: (ctx, route, action) => (route.method === "get" ? readTransaction(ctx.em, (em) => action({ ...ctx, em })) : action(ctx)),
     },
   );
   const open = routeRouter(

@@ -1,3 +1,4 @@
+import { readTransaction } from "@cleanops/db";
 import { buildOpenApiDocument, docsRouter, publicRoute, routeRouter, type AnyRoute } from "@cleanops/http";
 import type { Router } from "express";
 import type { WorkerCapability } from "../auth/worker-access.ts";
@@ -39,7 +40,7 @@ export function resourceRouters(services: WorkerServices, resources: readonly Re
       context: (req, res) => workerContext(services, services.access, req, res),
       checkResponses,
       // A read's queries share one transaction instead of one each (measured by `pnpm bench`, docs/benchmarks.md).
-      around: (ctx, route, action) => (route.method === "get" ? ctx.em.transactional((em) => action({ ...ctx, em })) : action(ctx)),
+      around: (ctx, route, action) => (route.method === "get" ? readTransaction(ctx.em, (em) => action({ ...ctx, em })) : action(ctx)),
     },
   );
   return [docsRouter({ title: WORKER_PORTAL_INFO.title, document: () => openApiDocument(resources) }), open, guarded];
