@@ -1,10 +1,11 @@
-import { entities, keysetAfter, NEWEST_FIRST, type IBooking, type ITeam } from "@cleanops/db";
+import { entities, isoUtc, sqlRows, type IBooking, type ITeam } from "@cleanops/db";
 import { notFound } from "@cleanops/http";
 import type { BusyBooking, Interval, WeeklyWindow } from "@cleanops/scheduling";
 import { LockMode } from "@mikro-orm/core";
-import type { EntityManager, FilterQuery } from "@mikro-orm/postgresql";
-import { endOf, HOLDS_TEAM_TIME } from "./bookings.rules.ts";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { endOf, HOLDS_TEAM_TIME, type BookingStatus } from "./bookings.rules.ts";
 import { MAX_DURATION_MINUTES, type ListBookingsInput } from "./bookings.schemas.ts";
+import type { BookingRecord } from "./bookings.view.ts";
 
 const { Booking, Team, TeamBlackout, TeamWorkingHours } = entities;
 
@@ -35,15 +36,106 @@ export async function findTeam(em: EntityManager, id: string, options: { lock?: 
   return team;
 }
 
-export async function listBookings(em: EntityManager, orgId: string, q: ListBookingsInput): Promise<IBooking[]> {
-  const where: FilterQuery<IBooking>[] = [keysetAfter<IBooking>("bookings", orgId, q.cursor)];
-  if (q.status) where.push({ status: q.status });
-  if (q.team_id) where.push({ team: q.team_id });
-  if (q.client_id) where.push({ client: q.client_id });
-  if (q.unassigned) where.push({ team: null });
-  if (q.from) where.push({ startsAt: { $gte: q.from } });
-  if (q.to) where.push({ startsAt: { $lt: q.to } });
-  return em.find(Booking, { $and: where }, { orderBy: NEWEST_FIRST, limit: q.limit + 1, populate: WITH_ADDONS });
+type BookingRow = {
+  id: string;
+  client_id: string;
+  team_id: string | null;
+  status: BookingStatus;
+  starts_at: string;
+  duration_minutes: number;
+  address: string;
+  price_cents: number;
+  currency: string;
+  notes: string | null;
+  subscription_id: string | null;
+  occurrence_date: string | null;
+  created_at: string;
+  updated_at: string;
+};
+type AddonRow = { id: string; booking_id: string; addon_id: string; name: string; quantity: number; unit_price_cents: number };
+
+const BOOKING_COLUMNS = `b.id, b.client_id, b.team_id, b.status, ${isoUtc("b.starts_at")} AS starts_at, b.duration_minutes, b.address,
+  b.price_cents, b.currency, b.notes, b.subscription_id, b.occurrence_date::text AS occurrence_date, ${isoUtc("b.created_at")} AS created_at,
+  ${isoUtc("b.updated_at")} AS updated_at`;
+
+/** The add-ons of these bookings in one query, joined to their definitions inside the org. */
+async function withAddons(em: EntityManager, orgId: string, rows: readonly BookingRow[]): Promise<BookingRecord[]> {
+  const addons =
+    rows.length === 0
+      ? []
+      : await sqlRows<AddonRow>(
+          em,
+          `SELECT oa.id, oa.booking_id, oa.addon_id, a.name, oa.quantity, oa.unit_price_cents
+             FROM order_addons oa JOIN addon_definitions a ON a.org_id = oa.org_id AND a.id = oa.addon_id
+            WHERE oa.org_id = $1 AND oa.booking_id = ANY($2::uuid[])`,
+          [orgId, rows.map((r) => r.id)],
+        );
+  const byBooking = new Map<string, BookingRecord["addons"]>();
+  for (const a of addons) {
+    const list = byBooking.get(a.booking_id) ?? [];
+    list.push({ id: a.id, addonId: a.addon_id, name: a.name, quantity: a.quantity, unitPriceCents: a.unit_price_cents });
+    byBooking.set(a.booking_id, list);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    clientId: r.client_id,
+    teamId: r.team_id,
+    status: r.status,
+    startsAt: new Date(r.starts_at),
+    durationMinutes: r.duration_minutes,
+    address: r.address,
+    priceCents: r.price_cents,
+    currency: r.currency,
+    notes: r.notes,
+    subscriptionId: r.subscription_id,
+    occurrenceDate: r.occurrence_date,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+    addons: byBooking.get(r.id) ?? [],
+  }));
+}
+
+/**
+ * GET /bookings/{id}: plain SQL in the request's read transaction (two statements, no entities): the hottest read of
+ * admin-api, where building and hydrating entities cost several times the query (`pnpm bench`, docs/benchmarks.md).
+ */
+export async function readBooking(em: EntityManager, orgId: string, id: string): Promise<BookingRecord> {
+  const rows = await sqlRows<BookingRow>(em, `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.org_id = $1 AND b.id = $2`, [orgId, id]);
+  const [booking] = await withAddons(em, orgId, rows);
+  if (!booking) throw notFound("No such booking.");
+  return booking;
+}
+
+/**
+ * GET /bookings: newest first (created_at, id), keyset-paged, every filter a predicate the indexes led by org_id serve
+ * (0049's (org_id, status, created_at, id) for the status lists); plain SQL like `readBooking`.
+ */
+export async function listBookings(em: EntityManager, orgId: string, q: ListBookingsInput): Promise<BookingRecord[]> {
+  const params: unknown[] = [orgId];
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where = ["b.org_id = $1"];
+  if (q.cursor) {
+    // The cursor's row, when it still exists, gives its exact created_at; else the cursor's own copy of it.
+    const id = p(q.cursor.id);
+    where.push(
+      `(b.created_at, b.id) < (coalesce((SELECT k.created_at FROM bookings k WHERE k.org_id = $1 AND k.id = ${id}::uuid), ${p(q.cursor.createdAt)}::timestamptz), ${id}::uuid)`,
+    );
+  }
+  if (q.status) where.push(`b.status = ${p(q.status)}`);
+  if (q.team_id) where.push(`b.team_id = ${p(q.team_id)}`);
+  if (q.client_id) where.push(`b.client_id = ${p(q.client_id)}`);
+  if (q.unassigned) where.push(`b.team_id IS NULL`);
+  if (q.from) where.push(`b.starts_at >= ${p(q.from)}`);
+  if (q.to) where.push(`b.starts_at < ${p(q.to)}`);
+  const rows = await sqlRows<BookingRow>(
+    em,
+    `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE ${where.join(" AND ")} ORDER BY b.created_at DESC, b.id DESC LIMIT ${p(q.limit + 1)}`,
+    params,
+  );
+  return withAddons(em, orgId, rows);
 }
 
 /** The team's time zone: the one its working hours are written in (UTC for a team without hours). */

@@ -3,7 +3,7 @@ import type { Resource } from "../../kernel/resource.ts";
 import { route } from "../../kernel/route.ts";
 import { idParams } from "../../kernel/schemas.ts";
 import { assignTeam, changeStatus, createBooking, reschedule, teamSchedule, unassignTeam } from "./bookings.actions.ts";
-import { findBooking, listBookings } from "./bookings.queries.ts";
+import { listBookings, readBooking } from "./bookings.queries.ts";
 import {
   AssignBooking,
   Booking,
@@ -51,7 +51,7 @@ export const bookings: Resource = {
       access: { capability: "bookings.read" },
       params: idParams,
       response: Booking,
-      handle: async (ctx, { params }) => bookingView(await findBooking(ctx.em, params.id)),
+      handle: async (ctx, { params }) => bookingView(await readBooking(ctx.em, ctx.orgId, params.id)),
     }),
     route({
       method: "post",
