@@ -1,5 +1,5 @@
-import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, type KeyRing } from "@cleanops/auth";
-import { createServiceApp } from "@cleanops/http";
+import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, verifyAccessToken, type KeyRing } from "@cleanops/auth";
+import { createServiceApp, readBearerToken } from "@cleanops/http";
 import { developerMailer, outboxSender, type Mailer } from "@cleanops/mail";
 import { Writable } from "node:stream";
 import type { MikroORM } from "@mikro-orm/postgresql";
@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { createStaffAccess } from "./authz/staff-access.ts";
 import { DEFAULT_PUBLIC_INVOICES_URL, DEFAULT_REFRESH_TOKEN_TTL_DAYS, DEFAULT_WEB_APP_URL } from "./config.ts";
 import { adminApiReadiness } from "./health/readiness.ts";
+import { ADMIN_API_AUDIENCE } from "./resources/auth/staff-authenticator.ts";
 import { resourceRouters } from "./kernel/mount.ts";
 import { RESOURCES } from "./resources/index.ts";
 import type { AdminServices } from "./services.ts";
@@ -39,7 +40,28 @@ export type AdminApiDeps = {
   startMailSender?: boolean;
   /** Check every success body against its declared schema (tests): the OpenAPI document cannot drift. Default off. */
   checkResponses?: boolean;
+  /**
+   * Turns between orgs: requests running at once (all orgs), and how many one org may have waiting. Default
+   * `ADMIN_API_FAIR_SHARE`.
+   */
+  fairShare?: { concurrency: number; maxQueuedPerOrg: number };
 };
+
+/**
+ * Four at once keep Node and PostgreSQL busy on two cores (pnpm bench: the same maximum as sixteen) while a small
+ * org's request waits for one of four slots, not behind a large org's whole burst.
+ */
+export const ADMIN_API_FAIR_SHARE = { concurrency: 4, maxQueuedPerOrg: 256 };
+
+/** Whose turn a request takes: its verified token's org; everything else (sign-in, public routes) shares one turn. */
+function turnOf(keyRing: KeyRing, now: () => Date) {
+  return (req: Parameters<typeof readBearerToken>[0]): string => {
+    const token = readBearerToken(req);
+    if (!token) return "public";
+    const verified = verifyAccessToken(token, { keyRing, audience: ADMIN_API_AUDIENCE, now: now() });
+    return verified.ok ? `org:${verified.claims.orgId}` : "public";
+  };
+}
 
 /**
  * Staff back office API (bookings, invoicing, payroll, settings).
@@ -71,5 +93,10 @@ export function createApp(deps: AdminApiDeps): Express {
     checkReadiness: adminApiReadiness(deps.orm),
     ...(deps.trustProxy === undefined ? {} : { trustProxy: deps.trustProxy }),
     routers: resourceRouters(services, RESOURCES, deps.checkResponses ?? false),
+    fairShare: {
+      concurrency: (deps.fairShare ?? ADMIN_API_FAIR_SHARE).concurrency,
+      maxQueuedPerKey: (deps.fairShare ?? ADMIN_API_FAIR_SHARE).maxQueuedPerOrg,
+      keyOf: turnOf(deps.keyRing, now),
+    },
   });
 }

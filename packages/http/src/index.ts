@@ -25,6 +25,7 @@ export {
   type RequestIdOptions,
 } from "./request/request-id.ts";
 export { loggerFor, requestLogger, type RequestLoggerOptions } from "./request/request-logger.ts";
+export { fairShare, type FairShareOptions, type FairShareStats } from "./request/fair-share.ts";
 export { createHealthRouter, HEALTH_PATHS, type HealthRouterOptions, type Readiness, type ReadinessCheck } from "./health/health-router.ts";
 export { createServiceApp, type ServiceAppOptions } from "./service/service-app.ts";
 export {

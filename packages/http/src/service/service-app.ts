@@ -3,6 +3,7 @@ import helmet, { type HelmetOptions } from "helmet";
 import type { Logger } from "pino";
 import { errorHandler, notFoundHandler } from "../errors/error-handler.ts";
 import { createHealthRouter, HEALTH_PATHS, type ReadinessCheck } from "../health/health-router.ts";
+import { fairShare, type FairShareOptions } from "../request/fair-share.ts";
 import { requestId, type RequestIdOptions } from "../request/request-id.ts";
 import { requestLogger } from "../request/request-logger.ts";
 
@@ -27,11 +28,14 @@ export type ServiceAppOptions = {
   redactPath?: (path: string) => string;
   /** Middleware that must see the raw body (webhook signatures), mounted before the JSON parser. */
   beforeJson?: readonly Router[];
+  /** Turns between orgs for the domain routers (request/fair-share.ts); health answers outside it. Default: none. */
+  fairShare?: FairShareOptions;
 };
 
 /**
  * One Express app with the platform pieces every CleanOps service shares, in the one order that is right:
- * request id → request logging → security headers → raw-body routes → JSON body → health → domain routers → 404 →
+ * request id → request logging → security headers → raw-body routes → JSON body → health → turns between orgs → domain
+ * routers → 404 →
  * error handler.
  * It does not listen; `startServer` does, and tests drive it with supertest.
  */
@@ -54,6 +58,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(express.json({ limit: options.jsonLimit }));
 
   app.use(createHealthRouter({ checkReadiness: options.checkReadiness, logger: options.logger }));
+  if (options.fairShare) app.use(fairShare(options.fairShare));
   for (const router of options.routers ?? []) app.use(router);
 
   app.use(notFoundHandler());
