@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { PLATFORM_POLICIES } from "../../tenancy/platform-policies.ts";
 import { uuidPrimaryKey } from "../base/primary-key.ts";
 import { Organization } from "./organization.ts";
 import { User } from "./user.ts";
@@ -11,6 +12,9 @@ import { User } from "./user.ts";
 export const RefreshToken = defineEntity({
   name: "RefreshToken",
   tableName: "refresh_tokens",
+  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  policies: [...PLATFORM_POLICIES.refresh_tokens],
+  rowLevelSecurity: "force",
   properties: {
     id: uuidPrimaryKey(),
     user: () => p.manyToOne(User).ref().deleteRule("cascade"),
