@@ -33,7 +33,7 @@ export function staffAuthenticator(deps: { orm: MikroORM; keyRing: KeyRing; now:
     const { sub, orgId, issuedAt } = verified.claims;
     // One short transaction acting as the token's user in the token's org (the platform tables' row-level security,
     // 0045): BEGIN and both settings in one round trip, then the one query.
-    if (!UUID.test(sub)) throw authenticationFailed("membership_revoked", { realm: ADMIN_API_AUDIENCE });
+    if (!UUID.test(sub) || !UUID.test(orgId)) throw authenticationFailed("membership_revoked", { realm: ADMIN_API_AUDIENCE });
     const live = await withUser(deps.orm, { userId: sub, orgId }, (em) => findLiveMembership(em, sub, orgId));
     if (!live) throw authenticationFailed("membership_revoked", { realm: ADMIN_API_AUDIENCE });
     // Signed out everywhere (or the password changed) after this token was issued: it stops working now, not at exp.
