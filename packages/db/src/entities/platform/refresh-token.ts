@@ -7,7 +7,8 @@ import { User } from "./user.ts";
 /**
  * A staff refresh token (migration 0038), bound to one user and one org. Only its SHA-256 is stored; each exchange
  * spends it (`usedAt`) and issues a successor in the same family, so a spent token coming back revokes the family.
- * A platform table: it is looked up by hash before any org context exists, so it has no row-level security.
+ * A platform table: looked up by hash before any context exists (0045's `find_refresh_token`), then read and written
+ * only as its own user (row-level security).
  */
 export const RefreshToken = defineEntity({
   name: "RefreshToken",
