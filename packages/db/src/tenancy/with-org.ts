@@ -31,7 +31,7 @@ export async function withOrg<T>(orm: MikroORM, orgId: string, work: (em: Entity
  */
 export function userEntityManager(orm: MikroORM, userId: string, orgId?: string): EntityManager {
   if (typeof userId !== "string" || !USER_ID.test(userId)) {
-    throw new TenantError("tenant_invalid_org", `Not a user id: ${JSON.stringify(userId)}`);
+    throw new TenantError("tenant_invalid_user", `Not a user id: ${JSON.stringify(userId)}`);
   }
   const em = orm.em.fork({ clear: true, useContext: false });
   const variables: Record<string, string> = { [CURRENT_USER_SETTING]: userId };
