@@ -37,6 +37,17 @@ describe("POST /auth/login", () => {
     expect(t.logText()).not.toContain(PASSWORD);
   });
 
+  it("finds the org by its slug before any context, though the app role sees no organization and no attempt without one", async () => {
+    const seen = await t.orm.em
+      .fork()
+      .transactional((em) => em.execute<Array<{ n: number }>>(`select count(*)::int as n from organizations where slug = '${org.slug}'`));
+    expect(seen).toEqual([{ n: 0 }]);
+    await expect(t.orm.em.fork().transactional((em) => em.execute(`select count(*) from login_attempts`))).rejects.toMatchObject({
+      code: "42501",
+    });
+    await request(t.app).post("/auth/login").send({ org: org.slug, email: me.email, password: PASSWORD }).expect(200);
+  });
+
   it("answers the same 401 invalid_credentials for an unknown org, unknown email, wrong password and inactive worker", async () => {
     const inactive = await t.make.worker(org, teamId, { active: false });
     const tries = [

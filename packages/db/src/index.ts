@@ -35,6 +35,17 @@ export {
   slugify,
   slugSchema,
 } from "./platform/account-rules.ts";
+export {
+  findAccountByEmail,
+  findAccountTokenOwner,
+  findInvitationByToken,
+  findOrgBySlug,
+  findRefreshTokenOwner,
+  revokeMemberSessions,
+  type AccountRecord,
+  type InvitationRecord,
+  type OrgBySlug,
+} from "./platform/platform-lookups.ts";
 export { acquireDatabase, describeConnectionError, ensureDatabase, type DatabaseHandle } from "./postgres/server.ts";
 export { startEmbeddedPostgres, type EmbeddedServer } from "./postgres/embedded.ts";
 export { LEGACY_HEAD } from "./migrations/registry.ts";
@@ -44,11 +55,11 @@ export { ormOptions, MIGRATION_BOOKKEEPING_TABLES } from "./orm/orm-config.ts";
 export * as entities from "./entities/index.ts";
 export { ALL_ENTITIES, BUSINESS_ENTITIES, PLATFORM_ENTITIES } from "./entities/index.ts";
 export { tenantOrmOptions } from "./tenancy/tenant-orm.ts";
-export { orgEntityManager, withOrg } from "./tenancy/with-org.ts";
+export { orgEntityManager, userEntityManager, withOrg, withUser } from "./tenancy/with-org.ts";
 export { readTransaction } from "./tenancy/read-transaction.ts";
 export { isoUtc, sqlRows } from "./tenancy/sql-rows.ts";
 export { TenantError, type TenantErrorCode } from "./tenancy/tenant-errors.ts";
-export { assertOrgId, CURRENT_ORG_SETTING, TENANT_FILTER } from "./tenancy/tenant-filter.ts";
+export { assertOrgId, CURRENT_ORG_SETTING, CURRENT_USER_SETTING, TENANT_FILTER } from "./tenancy/tenant-filter.ts";
 export { allocateInvoiceNumber } from "./invoices/invoice-numbers.ts";
 export { APP_ROLE, createRolesSql, PLATFORM_ROLE, ROLE_CREATION_LOCK_KEY } from "./tenancy/database-roles.ts";
 export { checksumAllTables, describeDifferences, snapshotCatalog, type CatalogSnapshot, type TableChecksum } from "./postgres/catalog.ts";

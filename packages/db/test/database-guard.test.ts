@@ -4,6 +4,7 @@ import { fillLegacyFixture } from "../src/fixture/legacy-fixture.ts";
 import { createLogger } from "../src/logger.ts";
 import { MigrationRunner } from "../src/migrations/migrator.ts";
 import { ORG_SCOPED_REFERENCES, orgFkName } from "../src/migrations/0036-org-scoped-references.ts";
+import { PLATFORM_FUNCTION_NAMES } from "../src/migrations/0045-platform-row-level-security.ts";
 import { TENANT_TABLES } from "../src/migrations/tenant-tables.ts";
 import { asAppRole, createTestDatabase, snapshotCatalog, UNSCOPED_ON_PURPOSE, type TestDatabase } from "../src/testing/index.ts";
 
@@ -177,6 +178,264 @@ describe("0036 and 0037 on a filled database, down and up again", () => {
       expect(await snapshotCatalog(client)).toEqual(at35);
       await runner.up("0037");
       expect(await snapshotCatalog(client)).toEqual(head);
+    } finally {
+      await runner.close();
+    }
+  });
+});
+
+describe("the platform tables behind the guard (0045)", () => {
+  let db: TestDatabase;
+  let owner: pg.Client;
+  let app: pg.Client;
+  const users = { A: "", B: "" };
+  const members = { A: "", B: "" };
+
+  beforeAll(async () => {
+    db = await createTestDatabase("head");
+    owner = await connect(db.url);
+    app = await connect(asAppRole(db.url));
+    for (const [key, org] of [
+      ["A", ORG_A],
+      ["B", ORG_B],
+    ] as const) {
+      await owner.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $3)`, [
+        org,
+        `Org ${key}`,
+        `org-${key.toLowerCase()}`,
+      ]);
+      const u = await owner.query<{ id: string }>(
+        `INSERT INTO users (email, password_hash, email_verified_at) VALUES ($1, $2, now()) RETURNING id`,
+        [`owner-${key.toLowerCase()}@example.test`, `$argon2id$hash-of-${key}`],
+      );
+      users[key] = u.rows[0]?.id ?? "";
+      const m = await owner.query<{ id: string }>(`INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, 'owner') RETURNING id`, [
+        org,
+        users[key],
+      ]);
+      members[key] = m.rows[0]?.id ?? "";
+      await owner.query(
+        `INSERT INTO refresh_tokens (user_id, org_id, family_id, token_hash, expires_at)
+         VALUES ($1, $2, gen_random_uuid(), $3, now() + interval '1 day')`,
+        [users[key], org, key.toLowerCase().repeat(64)],
+      );
+      await owner.query(
+        `INSERT INTO account_tokens (user_id, purpose, email, token_hash, expires_at)
+         VALUES ($1, 'password_reset', $2, $3, now() + interval '1 hour')`,
+        [users[key], `owner-${key.toLowerCase()}@example.test`, (key === "A" ? "c" : "d").repeat(64)],
+      );
+      await owner.query(
+        `INSERT INTO mail_outbox (org_id, kind, to_address, subject, text_body) VALUES ($1, 'invitation', 'x@example.test', 's', 'link')`,
+        [org],
+      );
+    }
+    await owner.query(
+      `INSERT INTO mail_outbox (kind, to_address, subject, text_body) VALUES ('password_reset', 'owner-b@example.test', 's', 'reset link')`,
+    );
+    await owner.query(`INSERT INTO login_attempts (email, ip, succeeded) VALUES ('owner-a@example.test', '10.0.0.1', false)`);
+  });
+  afterAll(async () => {
+    await app.end();
+    await owner.end();
+    await db.drop();
+  });
+
+  async function refused(sql: string, params: unknown[], code = "42501"): Promise<void> {
+    await app.query("SAVEPOINT attempt");
+    await expect(app.query(sql, params)).rejects.toMatchObject({ code });
+    await app.query("ROLLBACK TO SAVEPOINT attempt");
+  }
+
+  /** A transaction of the app role with the given settings (none, an org, a user, or both). */
+  async function as<T>(scope: { org?: string; user?: string }, work: () => Promise<T>): Promise<T> {
+    await app.query("BEGIN");
+    try {
+      if (scope.org) await app.query(`SELECT set_config('app.current_org', $1, true)`, [scope.org]);
+      if (scope.user) await app.query(`SELECT set_config('app.current_user', $1, true)`, [scope.user]);
+      return await work();
+    } finally {
+      await app.query("ROLLBACK");
+    }
+  }
+
+  const count = async (sql: string, params: unknown[] = []) => (await app.query<{ n: number }>(sql, params)).rows[0]?.n;
+
+  it("lets the app role read no password hash, whatever the settings", async () => {
+    for (const scope of [{}, { org: ORG_A }, { org: ORG_A, user: users.A }]) {
+      await as(scope, async () => {
+        await refused(`${U} SELECT password_hash FROM users`, []);
+        await refused(`${U} SELECT * FROM users WHERE id = $1`, [users.A]);
+        await refused(`${U} SELECT count(*) FROM users WHERE password_hash LIKE '$argon2id$%'`, []);
+      });
+    }
+  });
+
+  it("shows no user, membership, org, refresh token or account token without settings", async () => {
+    await as({}, async () => {
+      for (const table of ["users", "memberships", "organizations", "refresh_tokens", "account_tokens", "invitations", "mail_outbox"]) {
+        const id = table === "organizations" ? "org_id" : "id";
+        expect(await count(`${U} SELECT count(${id})::int AS n FROM ${table}`), table).toBe(0);
+      }
+    });
+  });
+
+  it("shows only the current user's refresh and account tokens, never another user's, in any org", async () => {
+    await as({ org: ORG_A }, async () => {
+      expect(await count(`${U} SELECT count(*)::int AS n FROM refresh_tokens`)).toBe(0);
+      expect(await count(`${U} SELECT count(*)::int AS n FROM account_tokens`)).toBe(0);
+      expect((await app.query(`${U} UPDATE refresh_tokens SET revoked_at = now()`)).rowCount).toBe(0);
+    });
+    await as({ org: ORG_A, user: users.A }, async () => {
+      const mine = await app.query<{ user_id: string }>(`${U} SELECT DISTINCT user_id FROM refresh_tokens`);
+      expect(mine.rows).toEqual([{ user_id: users.A }]);
+      const links = await app.query<{ user_id: string }>(`${U} SELECT DISTINCT user_id FROM account_tokens`);
+      expect(links.rows).toEqual([{ user_id: users.A }]);
+      expect((await app.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1`, [users.B])).rowCount).toBe(0);
+      await refused(
+        `INSERT INTO refresh_tokens (user_id, org_id, family_id, token_hash, expires_at) VALUES ($1, $2, gen_random_uuid(), $3, now())`,
+        [users.B, ORG_A, "e".repeat(64)],
+      );
+    });
+  });
+
+  it("refuses to make anyone a member or owner of another org, or to change another org's status", async () => {
+    for (const scope of [{}, { org: ORG_A }, { org: ORG_A, user: users.A }]) {
+      await as(scope, async () => {
+        await refused(`INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, 'owner')`, [ORG_B, users.A]);
+        const promote = await app.query(`UPDATE memberships SET role = 'owner', revoked_at = NULL WHERE org_id = $1`, [ORG_B]);
+        expect(promote.rowCount).toBe(0);
+        const suspend = await app.query(`UPDATE organizations SET status = 'suspended' WHERE org_id = $1`, [ORG_B]);
+        expect(suspend.rowCount).toBe(0);
+        await refused(
+          `INSERT INTO invitations (org_id, email, role, token_hash, expires_at) VALUES ($1, 'x@example.test', 'owner', $2, now())`,
+          [ORG_B, "f".repeat(64)],
+        );
+      });
+    }
+    // The own membership in org B is visible to user A (the org picker) but not writable from org A.
+    await as({ org: ORG_A, user: users.A }, async () => {
+      await refused(`UPDATE memberships SET org_id = $1 WHERE id = $2`, [ORG_B, members.A]);
+      expect(await count(`${U} SELECT count(*)::int AS n FROM organizations`)).toBe(1);
+    });
+    const b = await owner.query(`SELECT status FROM organizations WHERE org_id = $1`, [ORG_B]);
+    expect(b.rows).toEqual([{ status: "active" }]);
+  });
+
+  it("shows users only as the current user or as members of the current org", async () => {
+    await as({ org: ORG_A }, async () => {
+      const seen = await app.query<{ id: string }>(`${U} SELECT id FROM users`);
+      expect(seen.rows).toEqual([{ id: users.A }]);
+      expect((await app.query(`UPDATE users SET disabled_at = now() WHERE id = $1`, [users.A])).rowCount).toBe(0);
+    });
+    await as({ user: users.B }, async () => {
+      expect((await app.query(`UPDATE users SET name = 'me' WHERE id = $1`, [users.B])).rowCount).toBe(1);
+      expect((await app.query(`UPDATE users SET name = 'you' WHERE id = $1`, [users.A])).rowCount).toBe(0);
+    });
+  });
+
+  it("keeps login attempts out of the app role's reach: no read, insert, update or delete", async () => {
+    for (const scope of [{}, { org: ORG_A }]) {
+      await as(scope, async () => {
+        await refused(`${U} SELECT count(*) FROM login_attempts`, []);
+        await refused(`INSERT INTO login_attempts (email, succeeded) VALUES ('owner-a@example.test', true)`, []);
+        await refused(`${U} DELETE FROM login_attempts`, []);
+        await refused(`${U} UPDATE login_attempts SET succeeded = true`, []);
+      });
+    }
+    const n = await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM login_attempts`);
+    expect(n.rows[0]?.n).toBe(1);
+  });
+
+  it("lets the app role queue mail but not read, change or delete the outbox", async () => {
+    await as({}, async () => {
+      expect(await count(`${U} SELECT count(*)::int AS n FROM mail_outbox`)).toBe(0);
+      await refused(`${U} UPDATE mail_outbox SET sent_at = now()`, []);
+      await refused(`${U} DELETE FROM mail_outbox`, []);
+    });
+    await as({ org: ORG_A, user: users.A }, async () => {
+      const seen = await app.query<{ org_id: string | null }>(`${U} SELECT org_id FROM mail_outbox`);
+      expect(seen.rows).toEqual([{ org_id: ORG_A }]);
+      await refused(`INSERT INTO mail_outbox (kind, to_address, subject, text_body) VALUES ('x', 'owner-b@example.test', 's', 't')`, []);
+      await app.query(`INSERT INTO mail_outbox (kind, to_address, subject, text_body) VALUES ('x', 'owner-a@example.test', 's', 't')`);
+    });
+  });
+
+  it("answers only narrow questions through SECURITY DEFINER functions with a pinned search_path", async () => {
+    const fns = await owner.query<{ name: string; secdef: boolean; config: string[] | null; public_exec: boolean; app_exec: boolean }>(
+      `SELECT p.proname AS name, p.prosecdef AS secdef, p.proconfig AS config,
+              has_function_privilege('public', p.oid, 'EXECUTE') AS public_exec,
+              has_function_privilege('cleanops_app', p.oid, 'EXECUTE') AS app_exec
+         FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname = ANY($1)`,
+      [PLATFORM_FUNCTION_NAMES],
+    );
+    expect(fns.rows.map((f) => f.name).sort()).toEqual([...PLATFORM_FUNCTION_NAMES].sort());
+    for (const f of fns.rows) {
+      expect(f, f.name).toMatchObject({ secdef: true, config: ["search_path=pg_catalog, public"], app_exec: true });
+    }
+    await as({}, async () => {
+      const one = await app.query(`SELECT id, password_hash FROM find_account_by_email($1)`, ["owner-a@example.test"]);
+      expect(one.rows).toEqual([{ id: users.A, password_hash: "$argon2id$hash-of-A" }]);
+      for (const pattern of ["%", "owner-%@example.test", "OWNER-A@EXAMPLE.TEST", ""]) {
+        expect((await app.query(`SELECT * FROM find_account_by_email($1)`, [pattern])).rows, pattern).toEqual([]);
+      }
+      expect((await app.query(`SELECT * FROM find_refresh_token($1)`, ["%"])).rows).toEqual([]);
+      expect((await app.query(`SELECT * FROM find_account_token($1, 'password_reset')`, ["c".repeat(64)])).rows).toEqual([
+        { id: expect.any(String), user_id: users.A },
+      ]);
+      expect((await app.query(`SELECT * FROM find_account_token($1, 'verify_email')`, ["c".repeat(64)])).rows).toEqual([]);
+      // A throttle count is about one key and one client; a prune never reaches past the retention, whatever time it is given.
+      const state = await app.query(
+        `SELECT pair_failures FROM login_throttle_state($1, '10.0.0.1', now() - interval '1 hour', now() - interval '1 day', now() - interval '30 days', 10, 100, 30)`,
+        ["owner-a@example.test"],
+      );
+      expect(state.rows).toEqual([{ pair_failures: 1 }]);
+      await app.query(`SELECT login_attempts_prune($1, '10.0.0.1', now() + interval '10 years')`, ["owner-a@example.test"]);
+      await app.query(`SELECT client_action_prune($1, '10.0.0.1', now() + interval '10 years')`, ["owner-a@example.test"]);
+      // The demo's mail page shows only mail delivered to the console (never pending mail, such as B's reset link).
+      expect((await app.query(`SELECT * FROM dev_recent_mails(50)`)).rows).toEqual([]);
+    });
+    expect((await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM login_attempts`)).rows[0]?.n).toBe(1);
+    // An admin of org A ends sessions in org A only: B's token stays live.
+    await as({ org: ORG_A }, async () => {
+      expect((await app.query<{ n: number }>(`SELECT revoke_member_sessions($1, now()) AS n`, [users.B])).rows).toEqual([{ n: 0 }]);
+    });
+  });
+});
+
+describe("0045 down and up again", () => {
+  let db: TestDatabase;
+  let client: pg.Client;
+  const logger = createLogger("silent");
+
+  beforeAll(async () => {
+    db = await createTestDatabase("legacy");
+    client = await connect(db.url);
+  });
+  afterAll(async () => {
+    await client.end();
+    await db.drop();
+  });
+
+  it("rolls back to the exact 0044 catalog (grants included) and applies again to the same state", async () => {
+    const ctx = { connectionString: db.url, logger, lockTimeoutMs: 2_000, lockRetries: 5, forceDataLoss: false };
+    const runner = await MigrationRunner.open(ctx);
+    const columnGrants = async () =>
+      (
+        await client.query<{ col: string; acl: string }>(
+          `SELECT attname AS col, attacl::text AS acl FROM pg_attribute WHERE attrelid = 'users'::regclass AND attacl IS NOT NULL ORDER BY 1`,
+        )
+      ).rows;
+    try {
+      await runner.up("0044");
+      const at44 = await snapshotCatalog(client);
+      const cols44 = await columnGrants();
+      expect(await runner.up("0045")).toEqual(["0045_platform_row_level_security"]);
+      const at45 = await snapshotCatalog(client);
+      expect(await runner.downOne()).toEqual(["0045_platform_row_level_security"]);
+      expect(await snapshotCatalog(client)).toEqual(at44);
+      expect(await columnGrants()).toEqual(cols44);
+      await runner.up("0045");
+      expect(await snapshotCatalog(client)).toEqual(at45);
     } finally {
       await runner.close();
     }

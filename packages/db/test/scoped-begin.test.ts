@@ -3,7 +3,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Booking } from "../src/entities/index.ts";
 import { ormOptions } from "../src/orm/orm-config.ts";
-import { orgEntityManager, withOrg } from "../src/tenancy/with-org.ts";
+import { TenantError } from "../src/tenancy/tenant-errors.ts";
+import { orgEntityManager, userEntityManager, withOrg, withUser } from "../src/tenancy/with-org.ts";
 import { tenantOrmOptions } from "../src/tenancy/tenant-orm.ts";
 import { asAppRole, createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
 import { recording } from "../src/testing/sql-recorder.ts";
@@ -93,5 +94,20 @@ describe("BEGIN and the org's set_config go to PostgreSQL in one round trip", ()
         expect(rows[0]?.org).toBe(A);
       });
     });
+  });
+
+  it("withUser: begin + the user's and the org's set_config in one round trip; the platform tables show that user", async () => {
+    const user = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f";
+    await owner.query(`INSERT INTO users (id, email) VALUES ($1, 'scoped-begin@example.test') ON CONFLICT DO NOTHING`, [user]);
+    let seen: Array<{ id: string }> = [];
+    const sent = await sentDuring(() =>
+      withUser(orm, { userId: user, orgId: A }, async (em) => {
+        seen = await em.execute<{ id: string }[]>(`select id from users`);
+      }),
+    );
+    expect(seen).toEqual([{ id: user }]);
+    expect(sent[0]).toBe(`begin; select set_config('app.current_user', '${user}', true), set_config('app.current_org', '${A}', true)`);
+    expect(sent).toHaveLength(3);
+    expect(() => userEntityManager(orm, "not-a-user")).toThrow(TenantError);
   });
 });

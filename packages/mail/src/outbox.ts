@@ -35,9 +35,10 @@ type Due = { id: string; to_address: string; subject: string; text_body: string;
 export async function drainOutbox(em: EntityManager, mailer: Mailer, now: Date, logger?: Logger): Promise<number> {
   return em.transactional(async (tx) => {
     const conn = tx.getConnection();
+    // The app role cannot read or change the outbox (0045): the sender claims, marks sent and marks failed through
+    // narrow functions; the claim's row locks last until this transaction ends.
     const due = await conn.execute<Due[]>(
-      `select id, to_address, subject, text_body, attempts from mail_outbox
-        where sent_at is null and next_attempt_at <= statement_timestamp() order by created_at, id limit ? for update skip locked`,
+      `select id, to_address, subject, text_body, attempts from mail_outbox_claim(?)`,
       [BATCH],
       "all",
       tx.getTransactionContext(),
@@ -46,10 +47,9 @@ export async function drainOutbox(em: EntityManager, mailer: Mailer, now: Date, 
     for (const row of due) {
       try {
         await mailer.send({ to: row.to_address, subject: row.subject, text: row.text_body });
-        const body = mailer.kind === "smtp" ? "" : row.text_body;
         await conn.execute(
-          `update mail_outbox set sent_at = ?, attempts = attempts + 1, last_error = null, text_body = ? where id = ?`,
-          [now, body, row.id],
+          `select mail_outbox_mark_sent(?, ?::timestamptz, ?)`,
+          [row.id, now, mailer.kind !== "smtp"],
           "run",
           tx.getTransactionContext(),
         );
@@ -58,12 +58,7 @@ export async function drainOutbox(em: EntityManager, mailer: Mailer, now: Date, 
         const delay = Math.min(2 ** row.attempts * 30, MAX_BACKOFF_SECONDS);
         const message = err instanceof Error ? err.message.slice(0, 500) : "send failed";
         logger?.warn({ mailId: row.id, attempts: row.attempts + 1, err: message }, "mail delivery failed; will retry");
-        await conn.execute(
-          `update mail_outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = statement_timestamp() + make_interval(secs => ?) where id = ?`,
-          [message, delay, row.id],
-          "run",
-          tx.getTransactionContext(),
-        );
+        await conn.execute(`select mail_outbox_mark_failed(?, ?, ?)`, [row.id, message, delay], "run", tx.getTransactionContext());
       }
     }
     return sent;
@@ -129,15 +124,19 @@ export function outboxSender(deps: { orm: MikroORM; mailer: Mailer; logger: Logg
 
 export type RecentMail = { id: string; to: string; subject: string; text: string; createdAt: Date; sentAt: Date | null };
 
-/** The last mails, newest first (the demo's local mail page). */
+/**
+ * The last mails delivered to the developer's console, newest first (the demo's local mail page), through 0045's
+ * `dev_recent_mails`: only mail that keeps its body once sent, never pending mail, 50 at most.
+ */
 export async function recentMails(em: EntityManager, limit = 50): Promise<RecentMail[]> {
-  const rows = await em.find(MailOutbox, {}, { orderBy: { createdAt: "desc", id: "desc" }, limit, disableIdentityMap: true });
+  type Row = { id: string; to_address: string; subject: string; text_body: string; created_at: string; sent_at: string | null };
+  const rows = await em.getConnection().execute<Row[]>(`select * from dev_recent_mails(?)`, [limit], "all", em.getTransactionContext());
   return rows.map((m) => ({
     id: m.id,
-    to: m.toAddress,
+    to: m.to_address,
     subject: m.subject,
-    text: m.textBody,
-    createdAt: m.createdAt,
-    sentAt: m.sentAt ?? null,
+    text: m.text_body,
+    createdAt: new Date(m.created_at),
+    sentAt: m.sent_at === null ? null : new Date(m.sent_at),
   }));
 }

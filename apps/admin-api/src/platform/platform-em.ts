@@ -1,10 +1,10 @@
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 
 /**
- * An EntityManager for the platform tables only (users, memberships, organizations, refresh tokens, invitations,
- * login attempts), for the steps that come before any org context exists: sign-in, refresh, redeeming an invitation.
- * It carries no org, so the tenant filter makes any read of a business table fail instead of leaking; business data
- * is always reached through `withOrg` / the request context's em.
+ * An EntityManager with no org and no user, for the steps that come before either is known (sign-in, refresh,
+ * redeeming an invitation or a link): it sees no row of any table (row-level security, 0037 and 0045) and reaches the
+ * platform tables only through 0045's narrow functions (`findAccountByEmail`, `findRefreshTokenOwner`, … of
+ * @cleanops/db). What follows runs in `withUser` / `withOrg`, or the request context's em.
  */
 export function platformEm(orm: MikroORM): EntityManager {
   return orm.em.fork({ clear: true, useContext: false });

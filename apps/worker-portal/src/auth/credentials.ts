@@ -1,11 +1,11 @@
 import { verifyPassword } from "@cleanops/auth";
-import { admitAttempt, entities, markSucceeded, orgEntityManager, type IWorker } from "@cleanops/db";
+import { admitAttempt, entities, findOrgBySlug, markSucceeded, orgEntityManager, type IWorker } from "@cleanops/db";
 import { authenticationFailed, rateLimited } from "@cleanops/http";
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import type { Logger } from "pino";
 import type { RequestMeta } from "../kernel/context.ts";
 
-const { Organization, Worker } = entities;
+const { Worker } = entities;
 
 export type VerifiedWorker = { orgId: string; orgName: string; worker: Pick<IWorker, "id" | "name" | "email"> };
 
@@ -26,7 +26,8 @@ export async function verifyWorkerCredentials(
   meta: RequestMeta,
 ): Promise<VerifiedWorker> {
   const platform: EntityManager = deps.orm.em.fork({ clear: true, useContext: false });
-  const org = await platform.findOne(Organization, { slug: input.org }, { disableIdentityMap: true });
+  // Before any org context: 0045's narrow lookup by the public slug (organizations are behind row-level security).
+  const org = await findOrgBySlug(platform, input.org);
   // An unknown slug still gets a key of its own: it is throttled like any other, and never mixes with a real org's.
   const key = workerThrottleKey(org ? org.orgId : `unknown-org:${input.org}`, input.email);
   const admitted = await admitAttempt(platform, { email: key, ip: meta.ip }, deps.now);

@@ -1,6 +1,5 @@
 import { isIP } from "node:net";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { LoginAttempt } from "../entities/platform/login-attempt.ts";
 
 // One module for every sign-in form (admin-api's staff, worker-portal's workers), so the limits cannot drift apart.
 // The key is an email for staff and a namespaced `worker:<org id>:<email>` for workers: the two never share a count.
@@ -78,59 +77,23 @@ type Row = {
   known: boolean;
 };
 
-const STATE_SQL = `
-with last_ok as (
-  select coalesce(max(attempted_at), '-infinity'::timestamptz) as at from login_attempts where email = :email and succeeded
-), fails as (
-  select a.attempted_at, a.ip from login_attempts a, last_ok
-   where a.email = :email and not a.succeeded and a.attempted_at > greatest(:since_global::timestamptz, last_ok.at)
-), pair as (
-  select attempted_at from fails
-   where ip is not distinct from :ip::inet and attempted_at > :since::timestamptz
-   order by attempted_at desc limit :pair_max
-), global as (
-  select attempted_at from fails order by attempted_at desc limit :global_max
-), by_ip as (
-  select attempted_at from login_attempts
-   where :ip::inet is not null and ip = :ip::inet and not succeeded and attempted_at > :since::timestamptz
-   order by attempted_at desc limit :ip_max
-)
-select (select count(*)::int from pair) as pair_failures,
-       (select extract(epoch from min(attempted_at))::float8 from pair) as pair_tenth,
-       (select count(*)::int from by_ip) as ip_failures,
-       (select extract(epoch from min(attempted_at))::float8 from by_ip) as ip_oldest,
-       (select count(*)::int from global) as global_failures,
-       (select extract(epoch from min(attempted_at))::float8 from global) as global_oldest,
-       (select extract(epoch from max(attempted_at))::float8 from global) as last_failure,
-       (:ip::inet is not null and exists (
-          select 1 from login_attempts
-           where email = :email and succeeded and ip = :ip::inet and attempted_at > :since_known::timestamptz)) as known`;
-
-/** Binds `:name` placeholders (the ORM's raw execute only knows positional `?`). */
-function bind(sql: string, params: Record<string, unknown>): [string, unknown[]] {
-  const values: unknown[] = [];
-  const text = sql.replace(/:([a-z_]+)(?=::|\b)/g, (whole, name: string) => {
-    if (!Object.hasOwn(params, name)) return whole;
-    values.push(params[name]);
-    return "?";
-  });
-  return [text, values];
-}
+/** A row of 0045's `login_throttle_state`: the app role has no grant on login_attempts itself. */
+const STATE_SQL = `select * from login_throttle_state(?, ?::inet, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?, ?, ?)`;
 
 export async function throttleState(em: EntityManager, key: { email: string; ip: string | null }, now: Date): Promise<ThrottleState> {
   const ip = clientKey(key.ip);
   const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
-  const [sql, values] = bind(STATE_SQL, {
-    email: key.email,
+  const values = [
+    key.email,
     ip,
-    since: ago(THROTTLE_WINDOW_SECONDS),
-    since_global: ago(GLOBAL_WINDOW_SECONDS),
-    since_known: ago(KNOWN_CLIENT_SECONDS),
-    pair_max: THROTTLE_MAX_FAILURES,
-    global_max: GLOBAL_MAX_FAILURES,
-    ip_max: THROTTLE_MAX_FAILURES_PER_IP,
-  });
-  const [row] = await em.getConnection().execute<Row[]>(sql, values, "all", em.getTransactionContext());
+    ago(THROTTLE_WINDOW_SECONDS),
+    ago(GLOBAL_WINDOW_SECONDS),
+    ago(KNOWN_CLIENT_SECONDS),
+    THROTTLE_MAX_FAILURES,
+    GLOBAL_MAX_FAILURES,
+    THROTTLE_MAX_FAILURES_PER_IP,
+  ];
+  const [row] = await em.getConnection().execute<Row[]>(STATE_SQL, values, "all", em.getTransactionContext());
   if (!row) return { blocked: false };
   const nowSeconds = now.getTime() / 1000;
   const until = (oldest: number | null, window: number) => (oldest === null ? 1 : Math.max(1, Math.ceil(oldest + window - nowSeconds)));
@@ -175,24 +138,40 @@ export async function admitAttempt(
     }
     const state = await throttleState(tx, { email: key.email, ip }, now);
     if (state.blocked) return { blocked: true, state };
-    const attempt = tx.create(LoginAttempt, { email: key.email, ip, succeeded: false, attemptedAt: now });
-    await tx.flush();
+    const attemptId = await recordAttempt(tx, { email: key.email, ip }, false, now);
     await prune(tx, { email: key.email, ip }, now);
-    return { blocked: false, attemptId: attempt.id };
+    return { blocked: false, attemptId };
   });
 }
 
+/** One attempt written through 0045's `login_attempt_record` (the app role cannot touch the table); its id. */
+async function recordAttempt(em: EntityManager, key: { email: string; ip: string | null }, succeeded: boolean, at: Date): Promise<string> {
+  const [row] = await em
+    .getConnection()
+    .execute<Array<{ id: string }>>(
+      `select login_attempt_record(?, ?::inet, ?, ?::timestamptz) as id`,
+      [key.email, key.ip, succeeded, at],
+      "all",
+      em.getTransactionContext(),
+    );
+  if (!row) throw new Error("login_attempt_record returned no id");
+  return row.id;
+}
+
+/**
+ * Drops this email's and this client's attempts past the retention (failures after ATTEMPT_RETENTION_SECONDS,
+ * anything after KNOWN_CLIENT_SECONDS): 0045's `login_attempts_prune` holds the same two durations, and never prunes
+ * past the database's own clock.
+ */
 async function prune(em: EntityManager, key: { email: string; ip: string | null }, now: Date): Promise<void> {
-  const failuresBefore = new Date(now.getTime() - ATTEMPT_RETENTION_SECONDS * 1000);
-  const successesBefore = new Date(now.getTime() - KNOWN_CLIENT_SECONDS * 1000);
-  const old = { $or: [{ succeeded: false, attemptedAt: { $lt: failuresBefore } }, { attemptedAt: { $lt: successesBefore } }] };
-  await em.nativeDelete(LoginAttempt, { email: key.email, ...old });
-  if (key.ip !== null) await em.nativeDelete(LoginAttempt, { ip: key.ip, ...old });
+  await em
+    .getConnection()
+    .execute(`select login_attempts_prune(?, ?::inet, ?::timestamptz)`, [key.email, key.ip, now], "all", em.getTransactionContext());
 }
 
 /** The password proved right: the admitted attempt counts as a success (which resets the email's counts). */
 export async function markSucceeded(em: EntityManager, attemptId: string): Promise<void> {
-  await em.nativeUpdate(LoginAttempt, { id: attemptId }, { succeeded: true });
+  await em.getConnection().execute(`select login_attempt_succeeded(?)`, [attemptId], "all", em.getTransactionContext());
 }
 
 /**
@@ -200,8 +179,7 @@ export async function markSucceeded(em: EntityManager, attemptId: string): Promi
  * account, so its failure counts restart and the client that used the link becomes known to it.
  */
 export async function recordProvenAccess(em: EntityManager, key: { email: string; ip: string | null }, now: Date): Promise<void> {
-  em.create(LoginAttempt, { email: key.email, ip: clientKey(key.ip), succeeded: true, attemptedAt: now });
-  await em.flush();
+  await recordAttempt(em, { email: key.email, ip: clientKey(key.ip) }, true, now);
 }
 
 export const SIGN_UP_MAX_PER_CLIENT = 10;
@@ -228,9 +206,7 @@ export async function admitClientAction(
     await conn.execute(`select pg_advisory_xact_lock(hashtext(? || ':ip:' || ?))`, [action, key], "all", tx.getTransactionContext());
     const since = new Date(now.getTime() - SIGN_UP_WINDOW_SECONDS * 1000);
     const [row] = await conn.execute<Array<{ n: number; oldest: number | null }>>(
-      `select count(*)::int as n, extract(epoch from min(attempted_at))::float8 as oldest from (
-         select attempted_at from login_attempts where email = ? and ip = ?::inet and attempted_at > ?::timestamptz
-          order by attempted_at desc limit ?) recent`,
+      `select n, oldest from client_action_count(?, ?::inet, ?::timestamptz, ?)`,
       [action, key, since, SIGN_UP_MAX_PER_CLIENT],
       "all",
       tx.getTransactionContext(),
@@ -239,9 +215,8 @@ export async function admitClientAction(
       const oldest = row.oldest ?? now.getTime() / 1000;
       return { blocked: true, retryAfterSeconds: Math.max(1, Math.ceil(oldest + SIGN_UP_WINDOW_SECONDS - now.getTime() / 1000)) };
     }
-    tx.create(LoginAttempt, { email: action, ip: key, succeeded: true, attemptedAt: now });
-    await tx.flush();
-    await tx.nativeDelete(LoginAttempt, { email: action, ip: key, attemptedAt: { $lt: since } });
+    await recordAttempt(tx, { email: action, ip: key }, true, now);
+    await conn.execute(`select client_action_prune(?, ?::inet, ?::timestamptz)`, [action, key, since], "all", tx.getTransactionContext());
     return { blocked: false };
   });
 }

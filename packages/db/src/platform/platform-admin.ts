@@ -103,11 +103,18 @@ export async function createOrganization(
     const what = clash.slug === slug ? `slug "${slug}"` : `id ${input.id}`;
     throw new PlatformInputError("conflict", `An organization with ${what} already exists`);
   }
+  // The check above sees every org only as the owner: the app role (sign-up) sees none but its own (0045), so a taken
+  // slug or id reaches the unique keys, and is the same conflict.
   const [row] = await run<OrgRow>(
     `INSERT INTO organizations (org_id, name, slug, status) VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4)
      RETURNING org_id, name, slug, status, created_at`,
     [input.id ?? null, name, slug, input.status ?? "active"],
-  );
+  ).catch((err: unknown) => {
+    if ((err as { code?: unknown }).code === "23505") {
+      throw new PlatformInputError("conflict", `An organization with slug "${slug}" or id ${input.id ?? "(new)"} already exists`);
+    }
+    throw err;
+  });
   if (!row) throw new Error("organization insert returned nothing");
   await run(`INSERT INTO organization_billing (org_id, plan, status, seats) VALUES ($1, 'free', 'active', 1)`, [row.org_id]);
   await createInvoiceSequence(run, row.org_id);

@@ -1,5 +1,10 @@
 export type TenantErrorCode =
-  "tenant_context_missing" | "tenant_invalid_org" | "tenant_mismatch" | "tenant_cross_org_reference" | "tenant_unloaded_write";
+  | "tenant_context_missing"
+  | "tenant_invalid_org"
+  | "tenant_invalid_user"
+  | "tenant_mismatch"
+  | "tenant_cross_org_reference"
+  | "tenant_unloaded_write";
 
 /** A request, job or script tried to touch tenant data in a way that could cross orgs; nothing was written. */
 export class TenantError extends Error {

@@ -1,6 +1,9 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { assertOrgId, CURRENT_ORG_SETTING, TENANT_FILTER } from "./tenant-filter.ts";
+import { assertOrgId, CURRENT_ORG_SETTING, CURRENT_USER_SETTING, TENANT_FILTER } from "./tenant-filter.ts";
+import { TenantError } from "./tenant-errors.ts";
+
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * An EntityManager bound to one org: the tenant filter's parameter is set, and every transaction it opens calls
@@ -17,5 +20,36 @@ export function orgEntityManager(orm: MikroORM, orgId: string): EntityManager {
 /** Runs `work` in one transaction scoped to `orgId`; the only way application code reaches tenant data. */
 export async function withOrg<T>(orm: MikroORM, orgId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
   const em = orgEntityManager(orm, orgId);
+  return em.transactional((tx) => work(tx));
+}
+
+/**
+ * An EntityManager acting for one staff user (and, when given, in one org): every transaction it opens sets
+ * `app.current_user` (and `app.current_org`) in its BEGIN round trip, so the platform tables' row-level security
+ * (0045) shows that user's own rows (their account, memberships, sessions, links) and the org's. Outside a
+ * transaction it sees nothing of them: use `withUser`.
+ */
+export function userEntityManager(orm: MikroORM, userId: string, orgId?: string): EntityManager {
+  if (typeof userId !== "string" || !USER_ID.test(userId)) {
+    throw new TenantError("tenant_invalid_user", `Not a user id: ${JSON.stringify(userId)}`);
+  }
+  const em = orm.em.fork({ clear: true, useContext: false });
+  const variables: Record<string, string> = { [CURRENT_USER_SETTING]: userId };
+  if (orgId !== undefined) {
+    assertOrgId(orgId);
+    em.setFilterParams(TENANT_FILTER, { orgId });
+    variables[CURRENT_ORG_SETTING] = orgId;
+  }
+  em.setSessionContext({ variables });
+  return em;
+}
+
+/** Runs `work` in one transaction acting for `userId` (and in `orgId` when given). */
+export async function withUser<T>(
+  orm: MikroORM,
+  scope: { userId: string; orgId?: string },
+  work: (em: EntityManager) => Promise<T>,
+): Promise<T> {
+  const em = userEntityManager(orm, scope.userId, scope.orgId);
   return em.transactional((tx) => work(tx));
 }

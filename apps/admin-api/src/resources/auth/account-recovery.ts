@@ -1,5 +1,13 @@
 import { hashPassword, hashToken } from "@cleanops/auth";
-import { admitClientAction, entities, newPasswordProblem, recordProvenAccess } from "@cleanops/db";
+import {
+  admitClientAction,
+  entities,
+  findAccountByEmail,
+  findAccountTokenOwner,
+  newPasswordProblem,
+  recordProvenAccess,
+  withUser,
+} from "@cleanops/db";
 import { AppError, rateLimited, validationFailed } from "@cleanops/http";
 import { LockMode } from "@mikro-orm/postgresql";
 import { auditInOrg } from "../../audit/audit-log.ts";
@@ -9,6 +17,9 @@ import { issueAccountLink } from "./account-links.ts";
 import { endAllSessions } from "./session-tokens.ts";
 
 const { AccountToken, Membership, User } = entities;
+
+/** A user id no account has: the unknown email's transaction acts for no one (the answer must take the same path). */
+const NO_ONE = "00000000-0000-0000-0000-000000000000";
 
 /** At most this many reset mails per account an hour: a reset form must not be a way to flood someone's inbox. */
 const RESET_MAILS_PER_HOUR = 3;
@@ -29,8 +40,15 @@ export async function requestPasswordReset(ctx: PublicContext, email: string): P
   if (admitted.blocked) {
     throw rateLimited("Too many reset requests from your network. Try again later.", { retryAfterSeconds: admitted.retryAfterSeconds });
   }
-  const queued = await em.transactional(async (tx) => {
-    const user = await tx.findOne(User, { email }, { fields: ["id", "email", "disabledAt"], lockMode: LockMode.PESSIMISTIC_WRITE });
+  const account = await findAccountByEmail(em, email);
+  const queued = await withUser(services.orm, { userId: account?.id ?? NO_ONE }, async (tx) => {
+    if (!account) return false;
+    // Locked: two requests at once cannot both see fewer than the hourly limit.
+    const user = await tx.findOne(
+      User,
+      { id: account.id },
+      { fields: ["id", "email", "disabledAt"], lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
     if (!user || user.disabledAt) return false;
     const recent = await tx.count(AccountToken, {
       user: user.id,
@@ -59,7 +77,10 @@ export async function confirmPasswordReset(ctx: PublicContext, body: { token: st
   }
   const passwordHash = await hashPassword(body.password);
   const em = platformEm(services.orm);
-  const done = await em.transactional(async (tx) => {
+  // Whose link it is (0045's narrow lookup); it is then read, locked and spent as that user.
+  const owner = await findAccountTokenOwner(em, hashToken(body.token), "password_reset");
+  if (!owner) throw new AppError("link_invalid");
+  const done = await withUser(services.orm, { userId: owner.userId }, async (tx) => {
     const link = await tx.findOne(
       AccountToken,
       { tokenHash: hashToken(body.token), purpose: "password_reset" },
@@ -78,7 +99,9 @@ export async function confirmPasswordReset(ctx: PublicContext, body: { token: st
     return { userId: user.id, email: user.email, revoked };
   });
   if (!done) throw new AppError("link_invalid");
-  const orgs = await em.find(Membership, { user: done.userId, revokedAt: null }, { fields: ["organization"] });
+  const orgs = await withUser(services.orm, { userId: done.userId }, (tx) =>
+    tx.find(Membership, { user: done.userId, revokedAt: null }, { fields: ["organization"] }),
+  );
   for (const m of orgs) {
     await auditInOrg(services.orm, m.organization.orgId, meta, {
       actorUserId: done.userId,
@@ -93,7 +116,9 @@ export async function confirmPasswordReset(ctx: PublicContext, body: { token: st
 /** Proves an address: the account it was sent for is verified (if the address is still its own). Single use. */
 export async function verifyEmail(ctx: PublicContext, token: string): Promise<void> {
   const { services, now } = ctx;
-  const ok = await platformEm(services.orm).transactional(async (tx) => {
+  const owner = await findAccountTokenOwner(platformEm(services.orm), hashToken(token), "verify_email");
+  if (!owner) throw new AppError("link_invalid");
+  const ok = await withUser(services.orm, { userId: owner.userId }, async (tx) => {
     const link = await tx.findOne(
       AccountToken,
       { tokenHash: hashToken(token), purpose: "verify_email" },

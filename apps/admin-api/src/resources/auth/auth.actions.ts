@@ -1,7 +1,7 @@
 import { decideRefresh, hashPassword, hashToken } from "@cleanops/auth";
-import { entities, newPasswordProblem, withOrg } from "@cleanops/db";
+import { entities, findRefreshTokenOwner, mutate, newPasswordProblem, userEntityManager, withUser, type Audit } from "@cleanops/db";
 import { authenticationFailed, notFound, validationFailed } from "@cleanops/http";
-import { LockMode } from "@mikro-orm/postgresql";
+import { LockMode, type EntityManager } from "@mikro-orm/postgresql";
 import type { z } from "zod";
 import { auditInOrg, recordAudit } from "../../audit/audit-log.ts";
 import type { AdminContext, PublicContext } from "../../kernel/context.ts";
@@ -24,7 +24,7 @@ type RefreshOutcome =
 /** Issues a new sign-in (a new refresh family) into `m`'s org and audits it there, in one transaction. */
 async function signIn(ctx: PublicContext, m: LiveMembership, action: "auth.login" | "auth.org_switched", changes: Record<string, unknown>) {
   const { services } = ctx;
-  const session = await withOrg(services.orm, m.orgId, async (em) => {
+  const session = await withUser(services.orm, { userId: m.user.id, orgId: m.orgId }, async (em) => {
     const issued = issueSession(em, services, { userId: m.user.id, orgId: m.orgId, role: m.role });
     recordAudit(em, ctx.meta, {
       actorUserId: m.user.id,
@@ -45,7 +45,7 @@ const answer = (ctx: PublicContext, session: IssuedSession, m: LiveMembership) =
 /** Password sign-in: a token pair for the one org (or `org_id`), or the list of orgs to choose from. */
 export async function login(ctx: PublicContext, body: z.output<typeof LoginBody>) {
   const user = await verifyCredentials(ctx.services, body, ctx.meta);
-  const memberships = await liveMembershipsOf(platformEm(ctx.services.orm), user.id);
+  const memberships = await withUser(ctx.services.orm, { userId: user.id }, (em) => liveMembershipsOf(em, user.id));
   let chosen: LiveMembership | undefined;
   if (body.org_id !== undefined) {
     chosen = memberships.find((m) => m.orgId === body.org_id);
@@ -68,9 +68,13 @@ export async function login(ctx: PublicContext, body: z.output<typeof LoginBody>
 /** Rotates a refresh token; a second use of one revokes its whole family (a stolen token is detected). */
 export async function refresh(ctx: PublicContext, refreshToken: string) {
   const { services, meta, now } = ctx;
-  const outcome = await platformEm(services.orm).transactional(async (em): Promise<RefreshOutcome> => {
+  const tokenHash = hashToken(refreshToken);
+  // Whose session it is (0045's narrow lookup); the rest runs as that user in that org, under row-level security.
+  const owner = await findRefreshTokenOwner(platformEm(services.orm), tokenHash);
+  if (!owner) throw authenticationFailed("refresh_token_invalid", { realm: "admin-api" });
+  const outcome = await withUser(services.orm, { userId: owner.userId, orgId: owner.orgId }, async (em): Promise<RefreshOutcome> => {
     // Locked, so two concurrent exchanges of one token cannot both rotate it: the second sees it spent.
-    const record = await em.findOne(RefreshToken, { tokenHash: hashToken(refreshToken) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const record = await em.findOne(RefreshToken, { tokenHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!record) return { kind: "invalid" };
     const decision = decideRefresh(
       { familyId: record.familyId, usedAt: record.usedAt ?? null, revokedAt: record.revokedAt ?? null, expiresAt: record.expiresAt },
@@ -116,20 +120,22 @@ export async function refresh(ctx: PublicContext, refreshToken: string) {
 
 /** Ends a sign-in (the whole family); the same answer whether or not the token existed. */
 export async function logout(ctx: PublicContext, refreshToken: string): Promise<void> {
-  const em = platformEm(ctx.services.orm);
-  const record = await em.findOne(RefreshToken, { tokenHash: hashToken(refreshToken) });
-  if (record) await revokeFamily(em, record.familyId, ctx.now);
+  const owner = await findRefreshTokenOwner(platformEm(ctx.services.orm), hashToken(refreshToken));
+  if (owner) await withUser(ctx.services.orm, { userId: owner.userId }, (em) => revokeFamily(em, owner.familyId, ctx.now));
 }
 
 export async function switchOrg(ctx: AdminContext, orgId: string) {
-  const target = await findLiveMembership(platformEm(ctx.services.orm), ctx.principal.userId, orgId);
+  const userId = ctx.principal.userId;
+  // Acting as the caller in the target org: another org's membership (or a missing org) is simply not there.
+  const target = await withUser(ctx.services.orm, { userId, orgId }, (em) => findLiveMembership(em, userId, orgId));
   // Another org's existence is not disclosed: not a member there is the same as no such org.
   if (!target) throw notFound("No organization with this id among your memberships.");
   return signIn(ctx, target, "auth.org_switched", { from_org_id: ctx.orgId });
 }
 
 export async function me(ctx: AdminContext) {
-  const memberships = await liveMembershipsOf(platformEm(ctx.services.orm), ctx.principal.userId);
+  const userId = ctx.principal.userId;
+  const memberships = await withUser(ctx.services.orm, { userId }, (em) => liveMembershipsOf(em, userId));
   return {
     user: { id: ctx.principal.userId, email: ctx.principal.email, name: ctx.principal.name },
     org_id: ctx.orgId,
@@ -140,7 +146,7 @@ export async function me(ctx: AdminContext) {
 
 /** Sign out everywhere: every refresh token of the user revoked, every access token issued until now refused. */
 export async function logoutAll(ctx: AdminContext): Promise<void> {
-  await ctx.mutate(async (tx, audit) => {
+  await asCaller(ctx, async (tx, audit) => {
     const revoked = await endAllSessions(tx, ctx.principal.userId, ctx.now);
     audit.record({
       action: "auth.logout_all",
@@ -149,6 +155,16 @@ export async function logoutAll(ctx: AdminContext): Promise<void> {
       changes: { revoked_refresh_tokens: revoked },
     });
   });
+}
+
+/**
+ * `ctx.mutate`, acting as the caller too: their own account and their sessions in every org are theirs alone to
+ * change (the platform tables' row-level security, 0045), so the transaction names them beside their org.
+ */
+function asCaller<T>(ctx: AdminContext, work: (tx: EntityManager, audit: Audit) => Promise<T>): Promise<T> {
+  const userId = ctx.principal.userId;
+  const em = userEntityManager(ctx.services.orm, userId, ctx.orgId);
+  return mutate(em, { userId, ip: ctx.meta.ip, requestId: ctx.meta.requestId }, work);
 }
 
 /**
@@ -162,7 +178,7 @@ export async function changePassword(ctx: AdminContext, body: { current_password
   }
   await verifyCredentials(ctx.services, { email: ctx.principal.email, password: body.current_password }, ctx.meta);
   const passwordHash = await hashPassword(body.new_password);
-  await ctx.mutate(async (tx, audit) => {
+  await asCaller(ctx, async (tx, audit) => {
     await tx.nativeUpdate(User, { id: ctx.principal.userId }, { passwordHash });
     const revoked = await endAllSessions(tx, ctx.principal.userId, ctx.now);
     audit.record({

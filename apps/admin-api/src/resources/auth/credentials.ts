@@ -1,5 +1,5 @@
 import { verifyPassword } from "@cleanops/auth";
-import { entities } from "@cleanops/db";
+import { entities, findAccountByEmail, withUser } from "@cleanops/db";
 import { authenticationFailed, rateLimited } from "@cleanops/http";
 import { auditInOrg } from "../../audit/audit-log.ts";
 import type { RequestMeta } from "../../audit/request-meta.ts";
@@ -7,7 +7,7 @@ import { platformEm } from "../../platform/platform-em.ts";
 import type { AdminServices } from "../../services.ts";
 import { admitAttempt, markSucceeded } from "@cleanops/db";
 
-const { Membership, User } = entities;
+const { Membership } = entities;
 
 export type VerifiedUser = { id: string; email: string; name: string | null };
 
@@ -37,7 +37,8 @@ export async function verifyCredentials(
     throw rateLimited("Too many failed sign-in attempts. Try again later.", { retryAfterSeconds: admitted.state.retryAfterSeconds });
   }
 
-  const user = await em.findOne(User, { email });
+  // The one narrow lookup that returns a password hash (0045): the app role cannot read users.password_hash.
+  const user = await findAccountByEmail(em, email);
   const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
   if (user && passwordOk && !user.disabledAt) {
     await markSucceeded(em, admitted.attemptId);
@@ -63,10 +64,8 @@ async function auditFailedSignIn(
   failure: { userId: string; email: string; reason: string },
   meta: RequestMeta,
 ): Promise<void> {
-  const memberships = await platformEm(services.orm).find(
-    Membership,
-    { user: failure.userId, revokedAt: null },
-    { fields: ["organization"] },
+  const memberships = await withUser(services.orm, { userId: failure.userId }, (em) =>
+    em.find(Membership, { user: failure.userId, revokedAt: null }, { fields: ["organization"] }),
   );
   for (const orgId of memberships.map((m) => m.organization.orgId)) {
     await auditInOrg(services.orm, orgId, meta, {

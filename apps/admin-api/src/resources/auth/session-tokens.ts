@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { generateOpaqueToken, hashToken, signAccessToken } from "@cleanops/auth";
-import { entities, type Role } from "@cleanops/db";
+import { entities, revokeMemberSessions, type Role } from "@cleanops/db";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { AdminServices } from "../../services.ts";
 
@@ -43,18 +43,21 @@ export function issueSession(em: EntityManager, services: AdminServices, subject
   return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken, refreshTokenExpiresAt, familyId };
 }
 
-/** Revokes every live token of a family (a sign-in and all its rotations); returns how many. */
+/** Revokes every live token of a family (a sign-in and all its rotations; `em` acts for its user); returns how many. */
 export async function revokeFamily(em: EntityManager, familyId: string, now: Date): Promise<number> {
   return em.nativeUpdate(RefreshToken, { familyId, revokedAt: null }, { revokedAt: now });
 }
 
-/** Revokes every live refresh token a user holds for one org: their sessions there end at the next refresh. */
-export async function revokeSessionsIn(em: EntityManager, userId: string, orgId: string, now: Date): Promise<number> {
-  return em.nativeUpdate(RefreshToken, { user: userId, organization: orgId, revokedAt: null }, { revokedAt: now });
+/**
+ * Revokes every live refresh token a user holds in the org of `em`'s transaction: their sessions there end at the next
+ * refresh. Another user's tokens are out of the app role's sight (0045), hence the narrow function.
+ */
+export async function revokeSessionsIn(em: EntityManager, userId: string, now: Date): Promise<number> {
+  return revokeMemberSessions(em, userId, now);
 }
 
 /**
- * Ends every session of a user, in every org: all refresh tokens revoked, and every access token issued until now
+ * Ends every session of a user, in every org (`em` must act for that user: `withUser`): all refresh tokens revoked, and every access token issued until now
  * refused from the next request on (`users.tokens_valid_after`, checked with the live membership). Token times are
  * whole seconds, so the cut-off is rounded up: a token issued in this very second is refused too (a client signing in
  * within the same second signs in again). With `keepThisSecond` (a new session is issued right after, in the same

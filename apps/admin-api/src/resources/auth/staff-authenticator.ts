@@ -1,13 +1,14 @@
 import { verifyAccessToken, type KeyRing, type TokenErrorCode } from "@cleanops/auth";
-import type { Role } from "@cleanops/db";
+import { withUser, type Role } from "@cleanops/db";
 import { authenticationFailed, readBearerToken, type AuthenticationErrorCode, type OrgIdentity } from "@cleanops/http";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Request } from "express";
 import type { StaffPrincipal } from "../../authz/staff-access.ts";
 import { findLiveMembership } from "../../platform/live-memberships.ts";
-import { platformEm } from "../../platform/platform-em.ts";
 
 export const ADMIN_API_AUDIENCE = "admin-api";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Every refusal of @cleanops/auth is a 401 code of @cleanops/http: this fails to compile the day one is not.
 const asAuthCode = (code: TokenErrorCode): AuthenticationErrorCode => code;
@@ -30,7 +31,10 @@ export function staffAuthenticator(deps: { orm: MikroORM; keyRing: KeyRing; now:
       });
     }
     const { sub, orgId, issuedAt } = verified.claims;
-    const live = await findLiveMembership(platformEm(deps.orm), sub, orgId);
+    // One short transaction acting as the token's user in the token's org (the platform tables' row-level security,
+    // 0045): BEGIN and both settings in one round trip, then the one query.
+    if (!UUID.test(sub) || !UUID.test(orgId)) throw authenticationFailed("membership_revoked", { realm: ADMIN_API_AUDIENCE });
+    const live = await withUser(deps.orm, { userId: sub, orgId }, (em) => findLiveMembership(em, sub, orgId));
     if (!live) throw authenticationFailed("membership_revoked", { realm: ADMIN_API_AUDIENCE });
     // Signed out everywhere (or the password changed) after this token was issued: it stops working now, not at exp.
     if (live.tokensValidAfter && issuedAt.getTime() < live.tokensValidAfter.getTime()) {

@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { hashPassword, hashToken } from "@cleanops/auth";
-import { entities, newPasswordProblem, withOrg } from "@cleanops/db";
+import { entities, findAccountByEmail, findInvitationByToken, newPasswordProblem, withUser } from "@cleanops/db";
 import { AppError, conflict, notFound, validationFailed } from "@cleanops/http";
 import { LockMode, ref, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
 import { recordAudit } from "../../audit/audit-log.ts";
@@ -21,7 +22,7 @@ export type AcceptResult = {
 };
 
 /** Why an invitation cannot be redeemed now, checked before and again under the row lock. */
-function assertRedeemable(inv: entities.IInvitation, now: Date): void {
+function assertRedeemable(inv: { acceptedAt?: Date | null; revokedAt?: Date | null; expiresAt: Date }, now: Date): void {
   if (inv.acceptedAt || inv.revokedAt) throw new AppError("invitation_used");
   if (!(now.getTime() < inv.expiresAt.getTime())) throw new AppError("invitation_expired");
 }
@@ -39,14 +40,15 @@ export async function acceptInvitation(services: AdminServices, input: AcceptInp
     throw validationFailed(undefined, { details: { issues: [{ path: ["password"], code: "too_small", message: problem }] } });
   }
   const em = platformEm(services.orm);
-  const found = await em.findOne(Invitation, { tokenHash: hashToken(input.token) }, { populate: ["organization"] });
+  // The invitation and its org's status by the token's hash (0045's narrow lookup): no org is known yet.
+  const found = await findInvitationByToken(em, hashToken(input.token));
   if (!found) throw notFound("No such invitation.");
   assertRedeemable(found, services.now());
   if (input.email !== found.email) throw new AppError("invitation_email_mismatch");
   // Nobody joins a suspended org, as nobody signs in to one.
-  if (found.organization.getEntity().status !== "active") throw new AppError("org_suspended");
+  if (found.orgStatus !== "active") throw new AppError("org_suspended");
 
-  const existing = await em.findOne(User, { email: input.email }, { fields: ["id", "emailVerifiedAt"] });
+  const existing = await findAccountByEmail(em, input.email);
   let verified: VerifiedUser | undefined;
   let passwordHash: string | undefined;
   // An account whose address was never proven may be a squatter's: the invitation token, which only the mailbox's
@@ -58,9 +60,11 @@ export async function acceptInvitation(services: AdminServices, input: AcceptInp
     passwordHash = await hashPassword(input.password);
   }
 
-  const orgId = found.organization.orgId;
+  const orgId = found.orgId;
+  // The account the transaction acts for: the proven one, the one taken back, or a new one with an id chosen here.
+  const userId = verified?.id ?? (takeOver && existing ? existing.id : randomUUID());
   try {
-    return await withOrg(services.orm, orgId, async (tx) => {
+    return await withUser(services.orm, { userId, orgId }, async (tx) => {
       const now = services.now();
       const inv = await tx.findOneOrFail(Invitation, { id: found.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       assertRedeemable(inv, now);
@@ -68,7 +72,13 @@ export async function acceptInvitation(services: AdminServices, input: AcceptInp
         ? await tx.findOneOrFail(User, { id: verified.id })
         : takeOver && existing
           ? await tx.findOneOrFail(User, { id: existing.id }, { lockMode: LockMode.PESSIMISTIC_WRITE })
-          : tx.create(User, { email: input.email, name: input.name ?? null, passwordHash: passwordHash ?? null, emailVerifiedAt: now });
+          : tx.create(User, {
+              id: userId,
+              email: input.email,
+              name: input.name ?? null,
+              passwordHash: passwordHash ?? null,
+              emailVerifiedAt: now,
+            });
       let endedSessions = 0;
       if (takeOver) {
         user.passwordHash = passwordHash ?? null;

@@ -15,7 +15,8 @@ export async function lockOrgMemberships(em: EntityManager, orgId: string): Prom
 
 /**
  * A live membership of THIS org by id, with its user. Another org's membership is "not found", exactly as a missing
- * one: memberships are a platform table (no row-level security), so the org predicate here is the boundary.
+ * one: the org predicate here is the boundary (row-level security, 0045, would also show the caller's own memberships
+ * in other orgs).
  */
 export async function liveMembershipOfOrg(em: EntityManager, orgId: string, id: string): Promise<entities.IMembership> {
   const m = await em.findOne(Membership, { id, organization: orgId, revokedAt: null }, { populate: ["user"] });

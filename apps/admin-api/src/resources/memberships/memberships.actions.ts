@@ -36,7 +36,7 @@ export async function revokeMembership(ctx: AdminContext, id: string): Promise<v
     assertMayManage(ctx.role, m.role);
     await assertNotLastOwner(tx, ctx.orgId, m);
     m.revokedAt = ctx.now;
-    const sessions = await revokeSessionsIn(tx, m.user.id, ctx.orgId, ctx.now);
+    const sessions = await revokeSessionsIn(tx, m.user.id, ctx.now);
     audit.record({
       action: "membership.revoked",
       entityType: "membership",

@@ -5,10 +5,12 @@ import {
   createOrganization,
   emSqlRunner,
   entities,
+  findAccountByEmail,
+  findOrgBySlug,
   newPasswordProblem,
   PlatformInputError,
   slugify,
-  withOrg,
+  withUser,
 } from "@cleanops/db";
 import { conflict, rateLimited, validationFailed } from "@cleanops/http";
 import { UniqueConstraintViolationException } from "@mikro-orm/postgresql";
@@ -38,9 +40,10 @@ export type SignUpResult = {
 /**
  * A new org with its owner, billing stub (free plan) and invoice numbering, and the owner signed in to it.
  *
- * Everything is written in ONE transaction scoped to the new org (`withOrg` with an id chosen here): the platform
- * rows (organization, billing, user, membership, refresh token) and the org's first business rows (its invoice
- * sequence, the audit entry), which row-level security only lets in once `app.current_org` names the org.
+ * Everything is written in ONE transaction scoped to the new org and acting as its owner (`withUser` with ids chosen
+ * here): the platform rows (organization, billing, user, membership, refresh token) and the org's first business rows
+ * (its invoice sequence, the audit entry), which row-level security only lets in once `app.current_org` and
+ * `app.current_user` name them.
  *
  * An email that already has an account must come with that account's password (checked like a sign-in: throttled,
  * generic refusal); the account then owns one more org. A new email gets a new, unverified account and a
@@ -63,15 +66,17 @@ export async function signUp(services: AdminServices, input: SignUpInput, meta: 
     services.logger.warn({ ip: meta.ip, reqId: meta.requestId }, "sign-up throttled");
     throw rateLimited("Too many sign-ups from your network. Try again later.", { retryAfterSeconds: admitted.retryAfterSeconds });
   }
-  if (await platform.count(Organization, { slug })) throw slugTaken(slug);
+  if (await findOrgBySlug(platform, slug)) throw slugTaken(slug);
 
-  const existing = await platform.findOne(User, { email }, { fields: ["id"] });
+  const existing = await findAccountByEmail(platform, email);
   const user = existing ? await verifyCredentials(services, { email, password: input.owner.password }, meta) : undefined;
   const passwordHash = user ? undefined : await hashPassword(input.owner.password);
   const orgId = randomUUID();
+  // Both ids are chosen here, so the one transaction acts as the owner in the new org from its first statement.
+  const userId = user?.id ?? randomUUID();
 
   try {
-    const result = await withOrg(services.orm, orgId, async (em) => {
+    const result = await withUser(services.orm, { userId, orgId }, async (em) => {
       try {
         await createOrganization(emSqlRunner(em), { id: orgId, name: input.organization.name, slug });
       } catch (err) {
@@ -81,8 +86,10 @@ export async function signUp(services: AdminServices, input: SignUpInput, meta: 
       const org = await em.findOneOrFail(Organization, { orgId });
       const owner = user
         ? em.getReference(User, user.id)
-        : em.create(User, { email, name: input.owner.name ?? null, passwordHash: passwordHash ?? null });
+        : em.create(User, { id: userId, email, name: input.owner.name ?? null, passwordHash: passwordHash ?? null });
       em.create(Membership, { organization: org, user: owner, role: "owner" });
+      // The account exists before its verification mail is queued: the outbox's policy checks the address is its own.
+      await em.flush();
       recordAudit(em, meta, {
         actorUserId: owner.id,
         action: "org.created",

@@ -1,5 +1,5 @@
 import { hashPassword, hashToken } from "@cleanops/auth";
-import { entities, mutate, orgEntityManager } from "@cleanops/db";
+import { entities, findOrgBySlug, mutate, orgEntityManager } from "@cleanops/db";
 import { AppError } from "@cleanops/http";
 import { LockMode } from "@mikro-orm/core";
 import { verifyWorkerCredentials, type VerifiedWorker } from "../../auth/credentials.ts";
@@ -7,7 +7,7 @@ import { workerSession } from "../../auth/session.ts";
 import type { PublicContext } from "../../kernel/context.ts";
 import type { InviteInput, LoginInput, WorkerSessionView } from "./auth.schemas.ts";
 
-const { Organization, Worker } = entities;
+const { Worker } = entities;
 
 export async function signIn(ctx: PublicContext, input: LoginInput): Promise<WorkerSessionView> {
   const verified = await verifyWorkerCredentials({ orm: ctx.services.orm, logger: ctx.services.logger, now: ctx.now }, input, ctx.meta);
@@ -19,10 +19,9 @@ const invitationUsed = () =>
 
 /** The worker an invitation link points at, if it is live: the org by slug, the token by its SHA-256. */
 export async function findInvitedWorker(ctx: PublicContext, org: string, token: string) {
-  const organization = await ctx.services.orm.em
-    .fork({ clear: true, useContext: false })
-    .findOne(Organization, { slug: org, status: "active" }, { disableIdentityMap: true });
-  if (!organization) throw invitationUsed();
+  // Before any org context: 0045's narrow lookup by the public slug (organizations are behind row-level security).
+  const organization = await findOrgBySlug(ctx.services.orm.em.fork({ clear: true, useContext: false }), org);
+  if (organization?.status !== "active") throw invitationUsed();
   const em = orgEntityManager(ctx.services.orm, organization.orgId);
   const worker = await em.findOne(Worker, { inviteTokenHash: hashToken(token), active: true });
   if (!worker?.inviteExpiresAt) throw invitationUsed();

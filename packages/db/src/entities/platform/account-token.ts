@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { PLATFORM_POLICIES } from "../../tenancy/platform-policies.ts";
 import { uuidPrimaryKey } from "../base/primary-key.ts";
 import { User } from "./user.ts";
 
@@ -12,6 +13,9 @@ export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
 export const AccountToken = defineEntity({
   name: "AccountToken",
   tableName: "account_tokens",
+  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  policies: [...PLATFORM_POLICIES.account_tokens],
+  rowLevelSecurity: "force",
   properties: {
     id: uuidPrimaryKey(),
     user: () => p.manyToOne(User).ref().deleteRule("cascade"),

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { PLATFORM_POLICIES } from "../../tenancy/platform-policies.ts";
 import { uuidPrimaryKey } from "../base/primary-key.ts";
 import { MEMBERSHIP_ROLES } from "./membership.ts";
 import { Organization } from "./organization.ts";
@@ -11,6 +12,9 @@ import { User } from "./user.ts";
 export const Invitation = defineEntity({
   name: "Invitation",
   tableName: "invitations",
+  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  policies: [...PLATFORM_POLICIES.invitations],
+  rowLevelSecurity: "force",
   properties: {
     id: uuidPrimaryKey(),
     organization: () => p.manyToOne(Organization).ref().fieldName("org_id").deleteRule("cascade"),

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { PLATFORM_POLICIES } from "../../tenancy/platform-policies.ts";
 import { uuidPrimaryKey } from "../base/primary-key.ts";
 
 /**
@@ -8,6 +9,9 @@ import { uuidPrimaryKey } from "../base/primary-key.ts";
 export const LoginAttempt = defineEntity({
   name: "LoginAttempt",
   tableName: "login_attempts",
+  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  policies: [...PLATFORM_POLICIES.login_attempts],
+  rowLevelSecurity: "force",
   properties: {
     id: uuidPrimaryKey(),
     email: p.text(),

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { PLATFORM_POLICIES } from "../../tenancy/platform-policies.ts";
 import { uuidPrimaryKey } from "../base/primary-key.ts";
 import { Organization } from "./organization.ts";
 
@@ -9,6 +10,9 @@ import { Organization } from "./organization.ts";
 export const MailOutbox = defineEntity({
   name: "MailOutbox",
   tableName: "mail_outbox",
+  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  policies: [...PLATFORM_POLICIES.mail_outbox],
+  rowLevelSecurity: "force",
   properties: {
     id: uuidPrimaryKey(),
     organization: () => p.manyToOne(Organization).ref().fieldName("org_id").deleteRule("cascade").nullable(),

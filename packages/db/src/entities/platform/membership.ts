@@ -1,5 +1,6 @@
 import { STAFF_ROLES } from "@cleanops/auth";
 import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { PLATFORM_POLICIES } from "../../tenancy/platform-policies.ts";
 import { uuidPrimaryKey } from "../base/primary-key.ts";
 import { Organization } from "./organization.ts";
 import { User } from "./user.ts";
@@ -14,6 +15,9 @@ export const MEMBERSHIP_ROLES = STAFF_ROLES;
 export const Membership = defineEntity({
   name: "Membership",
   tableName: "memberships",
+  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  policies: [...PLATFORM_POLICIES.memberships],
+  rowLevelSecurity: "force",
   properties: {
     id: uuidPrimaryKey(),
     organization: () => p.manyToOne(Organization).ref().fieldName("org_id").deleteRule("restrict"),

@@ -1,10 +1,14 @@
 import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { PLATFORM_POLICIES } from "../../tenancy/platform-policies.ts";
 import { Organization } from "./organization.ts";
 
 /** The SaaS plan of an org (a billing stub for now); one row per org, keyed by the org itself. */
 export const OrganizationBilling = defineEntity({
   name: "OrganizationBilling",
   tableName: "organization_billing",
+  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  policies: [...PLATFORM_POLICIES.organization_billing],
+  rowLevelSecurity: "force",
   properties: {
     // The org is the primary key; MikroORM would cascade updates of a key that is a relation, the table does not.
     organization: () => p.oneToOne(Organization).primary().owner().ref().fieldName("org_id").deleteRule("cascade").updateRule("no action"),

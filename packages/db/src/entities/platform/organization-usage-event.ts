@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { PLATFORM_POLICIES } from "../../tenancy/platform-policies.ts";
 import { uuidPrimaryKey } from "../base/primary-key.ts";
 import { Organization } from "./organization.ts";
 
@@ -6,6 +7,9 @@ import { Organization } from "./organization.ts";
 export const OrganizationUsageEvent = defineEntity({
   name: "OrganizationUsageEvent",
   tableName: "organization_usage_events",
+  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  policies: [...PLATFORM_POLICIES.organization_usage_events],
+  rowLevelSecurity: "force",
   properties: {
     id: uuidPrimaryKey(),
     organization: () => p.manyToOne(Organization).ref().fieldName("org_id").deleteRule("cascade"),

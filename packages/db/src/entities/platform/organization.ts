@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { PLATFORM_POLICIES } from "../../tenancy/platform-policies.ts";
 import { SLUG_PATTERN } from "../../platform/account-rules.ts";
 import { uuidPrimaryKey } from "../base/primary-key.ts";
 import { Membership } from "./membership.ts";
@@ -7,6 +8,9 @@ import { Membership } from "./membership.ts";
 export const Organization = defineEntity({
   name: "Organization",
   tableName: "organizations",
+  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  policies: [...PLATFORM_POLICIES.organizations],
+  rowLevelSecurity: "force",
   properties: {
     orgId: uuidPrimaryKey(),
     name: p.text().check("length(btrim(name)) > 0"),
