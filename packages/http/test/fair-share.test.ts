@@ -20,8 +20,9 @@ async function gatedServer(concurrency: number, maxQueuedPerKey = 100, answerAtO
   const running = new Map<string, (() => void)[]>();
   const gate: Gate = fairShare({ concurrency, maxQueuedPerKey, keyOf: (req) => String(req.headers["x-org"] ?? "public") });
   const app = express();
+  app.use(express.json());
   app.use(gate);
-  app.get("/work/:name", (req, res) => {
+  app.all("/work/:name", (req, res) => {
     const org = String(req.headers["x-org"]);
     started.push(`${org}:${req.params.name}`);
     const list = running.get(org) ?? [];
@@ -37,13 +38,18 @@ async function gatedServer(concurrency: number, maxQueuedPerKey = 100, answerAtO
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const send = (org: string, name: string) =>
+  const send = (org: string, name: string, body?: string) =>
     new Promise<number>((resolve, reject) => {
-      const req = http.get({ host: "127.0.0.1", port, path: `/work/${name}`, headers: { "x-org": org }, agent }, (res) => {
+      const headers = {
+        "x-org": org,
+        ...(body ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } : {}),
+      };
+      const req = http.request({ host: "127.0.0.1", port, path: `/work/${name}`, method: body ? "POST" : "GET", headers, agent }, (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
       });
       req.on("error", reject);
+      req.end(body);
     });
   const release = (org: string) => running.get(org)?.shift()?.();
   const close = async () => {
@@ -83,6 +89,20 @@ describe("fairShare: turns between orgs", () => {
     }
     expect(await Promise.all(large)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(s.gate.stats()).toEqual({ running: 0, queued: 0, keys: 0 });
+  });
+
+  it("starts a waiting request whose body was already read (its request stream is done, its client still waits)", async () => {
+    const s = await gatedServer(1);
+    closeServer = s.close;
+    const first = s.send("a", "first");
+    await until(() => s.started.length === 1);
+    const posted = s.send("b", "posted", JSON.stringify({ some: "body" }));
+    await until(() => s.gate.stats().queued === 1);
+    s.release("a");
+    await until(() => s.started.length === 2);
+    s.release("b");
+    expect(await first).toBe(200);
+    expect(await posted).toBe(200);
   });
 
   it("refuses an org's request beyond its queue with 429 rate_limited, and only that org's", async () => {

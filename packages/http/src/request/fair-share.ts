@@ -89,7 +89,8 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
         started = true;
         next();
       }),
-      gone: () => req.destroyed || res.destroyed || res.writableEnded || req.socket.destroyed,
+      // Not `req.destroyed`: a request whose body was read is destroyed too (autoDestroy), though its client waits.
+      gone: () => res.writableEnded || req.socket.destroyed,
     };
     // 'close' follows every response, finished or aborted: the slot is given back exactly once.
     res.once("close", () => {
