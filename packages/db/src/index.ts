@@ -39,11 +39,13 @@ export {
   findAccountByEmail,
   findAccountTokenOwner,
   findInvitationByToken,
+  findLiveMembershipRecord,
   findOrgBySlug,
   findRefreshTokenOwner,
   revokeMemberSessions,
   type AccountRecord,
   type InvitationRecord,
+  type LiveMembershipRecord,
   type OrgBySlug,
 } from "./platform/platform-lookups.ts";
 export { acquireDatabase, describeConnectionError, ensureDatabase, type DatabaseHandle } from "./postgres/server.ts";

@@ -31,6 +31,18 @@ export const PLATFORM_FUNCTIONS: ReadonlyArray<{ signature: string; returns: str
         FROM public.users u WHERE lower(u.email) = lower(p_email) AND u.email = p_email`,
   },
   {
+    // Every signed-in admin-api request: is this user a live member of this org, with which role (a token names both).
+    // One statement without a transaction around it: the per-request check costs one round trip, not three.
+    signature: "find_live_membership(p_user_id uuid, p_org_id uuid)",
+    returns: "TABLE (membership_id uuid, role text, email text, name text, tokens_valid_after timestamptz, org_name text, org_slug text)",
+    volatility: "STABLE",
+    body: `SELECT m.id, m.role, u.email, u.name, u.tokens_valid_after, o.name, o.slug
+        FROM public.memberships m
+        JOIN public.users u ON u.id = m.user_id AND u.disabled_at IS NULL
+        JOIN public.organizations o ON o.org_id = m.org_id AND o.status = 'active'
+       WHERE m.user_id = p_user_id AND m.org_id = p_org_id AND m.revoked_at IS NULL`,
+  },
+  {
     // Worker sign-in and sign-up's slug check: an org by its public slug, before any org context exists.
     signature: "find_org_by_slug(p_slug text)",
     returns: "TABLE (org_id uuid, name text, status text)",

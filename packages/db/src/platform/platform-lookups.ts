@@ -119,3 +119,41 @@ export async function revokeMemberSessions(em: EntityManager, userId: string, at
   const [r] = await call<{ n: number }>(em, `select revoke_member_sessions(?, ?::timestamptz) as n`, [userId, at]);
   return Number(r?.n ?? 0);
 }
+
+export type LiveMembershipRecord = {
+  membershipId: string;
+  role: string;
+  email: string;
+  name: string | null;
+  tokensValidAfter: Date | null;
+  orgName: string;
+  orgSlug: string;
+};
+
+/**
+ * The per-request check of a staff token: the live membership of `userId` in `orgId` (not revoked, user not
+ * disabled, org active), or null. One statement on the pool, no transaction: it runs on every signed-in request.
+ */
+export async function findLiveMembershipRecord(em: EntityManager, userId: string, orgId: string): Promise<LiveMembershipRecord | null> {
+  type Row = {
+    membership_id: string;
+    role: string;
+    email: string;
+    name: string | null;
+    tokens_valid_after: string | null;
+    org_name: string;
+    org_slug: string;
+  };
+  // On the pool, never on a transaction found through `em`'s async context: the check precedes the request's own.
+  const [r] = await em.getConnection().execute<Row[]>(`select * from find_live_membership(?, ?)`, [userId, orgId], "all");
+  if (!r) return null;
+  return {
+    membershipId: r.membership_id,
+    role: r.role,
+    email: r.email,
+    name: r.name,
+    tokensValidAfter: date(r.tokens_valid_after),
+    orgName: r.org_name,
+    orgSlug: r.org_slug,
+  };
+}

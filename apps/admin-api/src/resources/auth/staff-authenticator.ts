@@ -1,10 +1,9 @@
 import { verifyAccessToken, type KeyRing, type TokenErrorCode } from "@cleanops/auth";
-import { withUser, type Role } from "@cleanops/db";
+import { findLiveMembershipRecord, parseRole, type Role } from "@cleanops/db";
 import { authenticationFailed, readBearerToken, type AuthenticationErrorCode, type OrgIdentity } from "@cleanops/http";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Request } from "express";
 import type { StaffPrincipal } from "../../authz/staff-access.ts";
-import { findLiveMembership } from "../../platform/live-memberships.ts";
 
 export const ADMIN_API_AUDIENCE = "admin-api";
 
@@ -31,19 +30,19 @@ export function staffAuthenticator(deps: { orm: MikroORM; keyRing: KeyRing; now:
       });
     }
     const { sub, orgId, issuedAt } = verified.claims;
-    // One short transaction acting as the token's user in the token's org (the platform tables' row-level security,
-    // 0045): BEGIN and both settings in one round trip, then the one query.
+    // One statement, no transaction (0045's find_live_membership: the platform tables' row-level security needs the
+    // org and user set, and this answers exactly "is this user a live member of this org"): one round trip per request.
     if (!UUID.test(sub) || !UUID.test(orgId)) throw authenticationFailed("membership_revoked", { realm: ADMIN_API_AUDIENCE });
-    const live = await withUser(deps.orm, { userId: sub, orgId }, (em) => findLiveMembership(em, sub, orgId));
+    const live = await findLiveMembershipRecord(deps.orm.em, sub, orgId);
     if (!live) throw authenticationFailed("membership_revoked", { realm: ADMIN_API_AUDIENCE });
     // Signed out everywhere (or the password changed) after this token was issued: it stops working now, not at exp.
     if (live.tokensValidAfter && issuedAt.getTime() < live.tokensValidAfter.getTime()) {
       throw authenticationFailed("token_revoked", { realm: ADMIN_API_AUDIENCE });
     }
     return {
-      principal: { userId: live.user.id, email: live.user.email, name: live.user.name, membershipId: live.membershipId },
-      orgId: live.orgId,
-      role: live.role,
+      principal: { userId: sub, email: live.email, name: live.name, membershipId: live.membershipId },
+      orgId,
+      role: parseRole(live.role),
     };
   };
 }
