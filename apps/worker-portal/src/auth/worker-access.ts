@@ -1,11 +1,11 @@
 import { verifyAccessToken, type KeyRing, type TokenErrorCode } from "@cleanops/auth";
-import { entities, orgEntityManager } from "@cleanops/db";
+import { orgEntityManager, readTransaction, sqlRows } from "@cleanops/db";
 import { authenticationFailed, createOrgAccess, readBearerToken, type AuthenticationErrorCode, type OrgAccess } from "@cleanops/http";
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import type { Request } from "express";
 import { readSessionToken } from "./session-cookie.ts";
 
-const { Organization, Worker } = entities;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const WORKER_PORTAL_AUDIENCE = "worker-portal";
 export const WORKER_ROLE = "worker";
@@ -48,18 +48,26 @@ export function workerAuthenticator(deps: WorkerAccessDeps, sources: CredentialS
       });
     }
     const { sub, orgId } = verified.claims;
-    // Both reads in one transaction: one BEGIN + set_config round trip instead of one per query (`pnpm bench`).
-    const { org, worker } = await orgEntityManager(deps.orm, orgId).transactional(async (em) => {
-      const found = await em.findOne(Organization, { orgId, status: "active" }, { disableIdentityMap: true });
-      return { org: found, worker: found ? await em.findOne(Worker, { id: sub, active: true }, { disableIdentityMap: true }) : null };
-    });
-    if (!org || !worker)
+    // One statement in one read transaction of the token's org (BEGIN + set_config in one round trip): the worker,
+    // active, of an active org. Plain SQL: this runs on every request (`pnpm bench`, docs/benchmarks.md).
+    const [worker] = UUID.test(sub)
+      ? await readTransaction(orgEntityManager(deps.orm, orgId), (em) =>
+          sqlRows<{ id: string; name: string; email: string; team_id: string | null; org_name: string }>(
+            em,
+            `SELECT w.id, w.name, w.email, w.team_id, o.name AS org_name
+               FROM workers w JOIN organizations o ON o.org_id = w.org_id AND o.status = 'active'
+              WHERE w.org_id = $1 AND w.id = $2 AND w.active`,
+            [orgId, sub],
+          ),
+        )
+      : [];
+    if (!worker)
       throw authenticationFailed("membership_revoked", {
         realm: WORKER_PORTAL_AUDIENCE,
         message: "You are no longer an active worker of this organization.",
       });
     return {
-      principal: { workerId: worker.id, name: worker.name, email: worker.email, teamId: worker.team?.id ?? null, orgName: org.name },
+      principal: { workerId: worker.id, name: worker.name, email: worker.email, teamId: worker.team_id, orgName: worker.org_name },
       orgId,
       role: WORKER_ROLE,
     } as const;

@@ -1,3 +1,4 @@
+import { readTransaction } from "@cleanops/db";
 import { isAppError, type AppError } from "@cleanops/http";
 import express, { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
@@ -160,8 +161,12 @@ export function webRouter(services: WorkerServices, access: WorkerAccess): Route
 
   router.get("/", signedIn, async (req, res) => {
     const ctx = ctxOf(req, res);
-    const { items } = await listMyJobs(ctx);
-    send(res, 200, jobsPage({ signedIn: layoutOf(ctx, req, res), jobs: items, time: await timeFormat(ctx) }));
+    // The page's reads in one read transaction of the worker's org, as the JSON API's GET routes (kernel/mount.ts).
+    const page = await readTransaction(ctx.em, async (em) => {
+      const read = { ...ctx, em };
+      return { items: (await listMyJobs(read)).items, time: await timeFormat(read) };
+    });
+    send(res, 200, jobsPage({ signedIn: layoutOf(ctx, req, res), jobs: page.items, time: page.time }));
   });
 
   const showJob = async (req: Request, res: Response, id: string, status = 200, error?: string) => {

@@ -10,7 +10,7 @@ import { jobSummaryView, jobView } from "./jobs.view.ts";
 const { ChecklistRunItem } = entities;
 
 export async function listMyJobs(ctx: WorkerContext): Promise<{ items: JobSummaryView[] }> {
-  const jobs = await listJobs(ctx.em, ctx.worker, ctx.now);
+  const jobs = await listJobs(ctx.em, ctx.orgId, ctx.worker, ctx.now);
   return { items: jobs.map(jobSummaryView) };
 }
 

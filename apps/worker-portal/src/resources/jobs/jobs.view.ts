@@ -1,11 +1,11 @@
 import { entities, type IBooking, type IChecklistRun } from "@cleanops/db";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { JobSummaryView, JobView } from "./jobs.schemas.ts";
-import { findRun } from "./jobs.queries.ts";
+import { findRun, type JobSummaryRecord } from "./jobs.queries.ts";
 
 const { OrderPhoto } = entities;
 
-export function jobSummaryView(job: IBooking): JobSummaryView {
+export function jobSummaryView(job: JobSummaryRecord): JobSummaryView {
   return {
     id: job.id,
     status: job.status,
@@ -13,7 +13,7 @@ export function jobSummaryView(job: IBooking): JobSummaryView {
     ends_at: new Date(job.startsAt.getTime() + job.durationMinutes * 60_000).toISOString(),
     duration_minutes: job.durationMinutes,
     address: job.address,
-    client_name: job.client.getEntity().name,
+    client_name: job.clientName,
   };
 }
 
@@ -48,7 +48,14 @@ export async function jobView(em: EntityManager, job: IBooking): Promise<JobView
   const run = await findRun(em, job.id);
   const photos = await em.find(OrderPhoto, { booking: job.id }, { orderBy: { createdAt: "asc", id: "asc" } });
   return {
-    ...jobSummaryView(job),
+    ...jobSummaryView({
+      id: job.id,
+      status: job.status,
+      startsAt: job.startsAt,
+      durationMinutes: job.durationMinutes,
+      address: job.address,
+      clientName: job.client.getEntity().name,
+    }),
     access_notes: job.notes ?? null,
     addons: job.addons.getItems().map((a) => ({ name: a.addon.getEntity().name, quantity: a.quantity })),
     prices_visible: false,
