@@ -14,11 +14,16 @@ type Gate = ReturnType<typeof fairShare>;
  * A server whose requests finish only when the test says so: `release(org)` answers the oldest running request of
  * that org. The order in which requests START is what the gate decides.
  */
-async function gatedServer(concurrency: number, maxQueuedPerKey = 100, answerAtOnce = false) {
+async function gatedServer(concurrency: number, maxQueuedPerKey = 100, answerAtOnce = false, maxRunningPerKey?: number) {
   const started: string[] = [];
 
   const running = new Map<string, (() => void)[]>();
-  const gate: Gate = fairShare({ concurrency, maxQueuedPerKey, keyOf: (req) => String(req.headers["x-org"] ?? "public") });
+  const gate: Gate = fairShare({
+    concurrency,
+    maxQueuedPerKey,
+    ...(maxRunningPerKey ? { maxRunningPerKey } : {}),
+    keyOf: (req) => String(req.headers["x-org"] ?? "public"),
+  });
   const app = express();
   app.use(express.json());
   app.use(gate);
@@ -88,6 +93,23 @@ describe("fairShare: turns between orgs", () => {
       s.release("large");
     }
     expect(await Promise.all(large)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(s.gate.stats()).toEqual({ running: 0, queued: 0, keys: 0 });
+  });
+
+  it("keeps one org to its share of slots: free slots stay free for the other orgs", async () => {
+    const s = await gatedServer(3, 100, false, 1);
+    closeServer = s.close;
+    const big = [s.send("big", "b0"), s.send("big", "b1")];
+    await until(() => s.started.length === 1 && s.gate.stats().queued === 1);
+    const small = s.send("small", "s0");
+    await until(() => s.started.length === 2);
+    expect(s.started).toEqual(["big:b0", "small:s0"]);
+    s.release("small");
+    s.release("big");
+    await until(() => s.started.length === 3);
+    s.release("big");
+    expect(await small).toBe(200);
+    expect(await Promise.all(big)).toEqual([200, 200]);
     expect(s.gate.stats()).toEqual({ running: 0, queued: 0, keys: 0 });
   });
 
