@@ -191,7 +191,9 @@ async function main() {
 
     const scoping = await measureScoping(ownerUrl, appUrl, targets.largeOrg.orgId, config.scopingIterations);
     for (const v of scoping.variants) out(`  ${v.name.padEnd(76)} median ${v.medianMs.toFixed(3)} ms  p95 ${v.p95Ms.toFixed(3)} ms`);
-    out(`  scoping overhead (ORM): ${scoping.overheadMs.toFixed(3)} ms at the median; plain pg: ${scoping.pgOverheadMs.toFixed(3)} ms`);
+    out(
+      `  scoping overhead (app read path): ${scoping.overheadMs.toFixed(3)} ms at the median; plain pg: ${scoping.pgOverheadMs.toFixed(3)} ms; ORM entities: ${scoping.ormEntityOverheadMs.toFixed(3)} ms`,
+    );
 
     const serveEnv = {
       BENCH_DATABASE_URL: appUrl,

@@ -1,9 +1,15 @@
-import { entities, ormOptions, tenantOrmOptions, TENANT_FILTER, withOrg } from "@cleanops/db";
+import { entities, orgEntityManager, ormOptions, readTransaction, sqlRows, tenantOrmOptions, TENANT_FILTER, withOrg } from "@cleanops/db";
+import { CompiledQuery, type Kysely } from "kysely";
 import { MikroORM } from "@mikro-orm/postgresql";
 import pg from "pg";
 
 export type ScopingVariant = { name: string; medianMs: number; p95Ms: number };
-export type ScopingResult = { overheadMs: number; pgOverheadMs: number; variants: ScopingVariant[] };
+/**
+ * `overheadMs`: what scoping costs the apps' request path (a read transaction with the org's set_config, a statement
+ * by `sqlRows`, against the same statement on the same pool without any); `ormEntityOverheadMs`: the same for a
+ * `withOrg` + `findOne` against an unscoped `findOne` (entities, tenant filter, flush at commit); `pgOverheadMs`: plain pg.
+ */
+export type ScopingResult = { overheadMs: number; ormEntityOverheadMs: number; pgOverheadMs: number; variants: ScopingVariant[] };
 
 /**
  * The cost of tenant scoping for one read: a booking by id (in the largest org), with and without the per-request
@@ -44,6 +50,18 @@ export async function measureScoping(ownerUrl: string, appUrl: string, orgId: st
         "orm: withOrg + findOne (filter, transaction, set_config, app role, RLS)",
         (i) => withOrg(scopedOrm, orgId, (em) => em.findOne(entities.Booking, { id: idAt(i) })),
       ],
+      [
+        "app path: the statement on the ORM's pool, no scoping (owner)",
+        (i) =>
+          plainOrm.em
+            .getConnection()
+            .getClient<Kysely<unknown>>()
+            .executeQuery(CompiledQuery.raw(sql, [orgId, idAt(i)])),
+      ],
+      [
+        "app path: readTransaction + sqlRows (transaction, set_config, app role, RLS)",
+        (i) => readTransaction(orgEntityManager(scopedOrm, orgId), (em) => sqlRows(em, sql, [orgId, idAt(i)])),
+      ],
     ];
     const samples = variants.map(() => [] as number[]);
     const warmup = Math.min(300, iterations);
@@ -61,7 +79,7 @@ export async function measureScoping(ownerUrl: string, appUrl: string, orgId: st
       return { name: variants[k]?.[0] ?? "", medianMs: at(0.5), p95Ms: at(0.95) };
     });
     const m = (k: number) => stats[k]?.medianMs ?? 0;
-    return { overheadMs: m(3) - m(2), pgOverheadMs: m(1) - m(0), variants: stats };
+    return { overheadMs: m(5) - m(4), ormEntityOverheadMs: m(3) - m(2), pgOverheadMs: m(1) - m(0), variants: stats };
   } finally {
     await plainOrm.close(true);
     await scopedOrm.close(true);

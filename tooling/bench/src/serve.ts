@@ -87,10 +87,15 @@ if (import.meta.main) {
   server.listen(env.port, "127.0.0.1", () => {
     process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`);
   });
+  // As the apps' own servers stop (packages/http server.ts): stop accepting, let the requests in flight end (idle
+  // keep-alive sockets close at once), and only then close the pool: a request that starts a transaction on a pool
+  // being closed holds its connection forever, and the process (and its CPU profile) would never be written.
   const stop = () => {
-    server.close();
-    server.closeAllConnections();
-    void close().finally(() => process.exit(0));
+    const force = setTimeout(() => server.closeAllConnections(), 2_000);
+    server.close(() => {
+      clearTimeout(force);
+      void Promise.race([close(), new Promise((resolve) => setTimeout(resolve, 5_000))]).finally(() => process.exit(0));
+    });
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
