@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessTokenFor, bearer, type Member } from "./support/factories.ts";
 import { startTestApp, type TestApp } from "./support/test-app.ts";
 
-// The platform tables behind the database's guard (0045), seen through admin-api's own flows and its own connection.
+// The platform tables behind the database's guard (0052), seen through admin-api's own flows and its own connection.
 
 let t: TestApp;
 
@@ -37,7 +37,7 @@ async function asApp<T>(sql: string): Promise<T[]> {
 }
 
 describe("admin-api under the platform tables' row-level security", () => {
-  it("checks the live membership per request with one statement (0045's find_live_membership), no transaction around it", async () => {
+  it("checks the live membership per request with one statement (0052's find_live_membership), no transaction around it", async () => {
     const m = await t.make.member("dispatcher");
     const sent = await sentDuring(() =>
       request(t.app)

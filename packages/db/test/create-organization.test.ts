@@ -55,7 +55,7 @@ describe("createOrganization: the one way an org is made", () => {
   const NEW_ORG = "0f1e2d3c-4b5a-4968-8776-655443322110";
   it("refuses a taken slug on either path, and adds a missing invoice numbering only once", async () => {
     await expect(
-      // As the app role the new org's id is the transaction's org (0045): it sees no other org, the unique key refuses.
+      // As the app role the new org's id is the transaction's org (0052): it sees no other org, the unique key refuses.
       withOrg(orm, NEW_ORG, (em) => createOrganization(emSqlRunner(em), { id: NEW_ORG, name: "x", slug: "via-client" })),
     ).rejects.toThrow(PlatformInputError);
     await createInvoiceSequence(owner, A);

@@ -4,7 +4,7 @@ import { fillLegacyFixture } from "../src/fixture/legacy-fixture.ts";
 import { createLogger } from "../src/logger.ts";
 import { MigrationRunner } from "../src/migrations/migrator.ts";
 import { ORG_SCOPED_REFERENCES, orgFkName } from "../src/migrations/0036-org-scoped-references.ts";
-import { PLATFORM_FUNCTION_NAMES } from "../src/migrations/0045-platform-row-level-security.ts";
+import { PLATFORM_FUNCTION_NAMES } from "../src/migrations/0052-platform-row-level-security.ts";
 import { TENANT_TABLES } from "../src/migrations/tenant-tables.ts";
 import { asAppRole, createTestDatabase, snapshotCatalog, UNSCOPED_ON_PURPOSE, type TestDatabase } from "../src/testing/index.ts";
 
@@ -184,7 +184,7 @@ describe("0036 and 0037 on a filled database, down and up again", () => {
   });
 });
 
-describe("the platform tables behind the guard (0045)", () => {
+describe("the platform tables behind the guard (0052)", () => {
   let db: TestDatabase;
   let owner: pg.Client;
   let app: pg.Client;
@@ -402,7 +402,7 @@ describe("the platform tables behind the guard (0045)", () => {
   });
 });
 
-describe("0045 down and up again", () => {
+describe("0052 down and up again", () => {
   let db: TestDatabase;
   let client: pg.Client;
   const logger = createLogger("silent");
@@ -416,7 +416,7 @@ describe("0045 down and up again", () => {
     await db.drop();
   });
 
-  it("rolls back to the exact 0044 catalog (grants included) and applies again to the same state", async () => {
+  it("rolls back to the exact 0051 catalog (grants included) and applies again to the same state", async () => {
     const ctx = { connectionString: db.url, logger, lockTimeoutMs: 2_000, lockRetries: 5, forceDataLoss: false };
     const runner = await MigrationRunner.open(ctx);
     const columnGrants = async () =>
@@ -426,16 +426,16 @@ describe("0045 down and up again", () => {
         )
       ).rows;
     try {
-      await runner.up("0044");
-      const at44 = await snapshotCatalog(client);
-      const cols44 = await columnGrants();
-      expect(await runner.up("0045")).toEqual(["0045_platform_row_level_security"]);
-      const at45 = await snapshotCatalog(client);
-      expect(await runner.downOne()).toEqual(["0045_platform_row_level_security"]);
-      expect(await snapshotCatalog(client)).toEqual(at44);
-      expect(await columnGrants()).toEqual(cols44);
-      await runner.up("0045");
-      expect(await snapshotCatalog(client)).toEqual(at45);
+      await runner.up("0051");
+      const at51 = await snapshotCatalog(client);
+      const cols51 = await columnGrants();
+      expect(await runner.up("0052")).toEqual(["0052_platform_row_level_security"]);
+      const at52 = await snapshotCatalog(client);
+      expect(await runner.downOne()).toEqual(["0052_platform_row_level_security"]);
+      expect(await snapshotCatalog(client)).toEqual(at51);
+      expect(await columnGrants()).toEqual(cols51);
+      await runner.up("0052");
+      expect(await snapshotCatalog(client)).toEqual(at52);
     } finally {
       await runner.close();
     }

@@ -28,7 +28,7 @@ import {
 } from "../src/entities/index.ts";
 import { ORG_SCOPED_REFERENCES as REFERENCES_0036 } from "../src/migrations/0036-org-scoped-references.ts";
 import { M0042_ORG_SCOPED_REFERENCES } from "../src/migrations/0042-recurring-bookings-and-conversions.ts";
-import { PLATFORM_FUNCTION_NAMES } from "../src/migrations/0045-platform-row-level-security.ts";
+import { PLATFORM_FUNCTION_NAMES } from "../src/migrations/0052-platform-row-level-security.ts";
 
 // The org-scoped references of 0036 and of the later migrations that add some in the same shape.
 const ORG_SCOPED_REFERENCES = [...REFERENCES_0036, ...M0042_ORG_SCOPED_REFERENCES];
@@ -79,7 +79,7 @@ const ALLOWED_ORG_SCOPED_FK = (c: FkChange): boolean => {
 };
 
 /**
- * Functions the migrations own that no entity maps: the cross-org lookups of 0039 and 0045 (SECURITY DEFINER
+ * Functions the migrations own that no entity maps: the cross-org lookups of 0039 and 0052 (SECURITY DEFINER
  * functions with a narrow grant, see docs/tenancy.md and docs/security.md). Only their removal is accepted; any other routine difference fails.
  */
 const MIGRATION_OWNED_ROUTINES: readonly string[] = ["resolve_invoice_public_token", ...PLATFORM_FUNCTION_NAMES];

@@ -35,7 +35,7 @@ type Due = { id: string; to_address: string; subject: string; text_body: string;
 export async function drainOutbox(em: EntityManager, mailer: Mailer, now: Date, logger?: Logger): Promise<number> {
   return em.transactional(async (tx) => {
     const conn = tx.getConnection();
-    // The app role cannot read or change the outbox (0045): the sender claims, marks sent and marks failed through
+    // The app role cannot read or change the outbox (0052): the sender claims, marks sent and marks failed through
     // narrow functions; the claim's row locks last until this transaction ends.
     const due = await conn.execute<Due[]>(
       `select id, to_address, subject, text_body, attempts from mail_outbox_claim(?)`,
@@ -125,7 +125,7 @@ export function outboxSender(deps: { orm: MikroORM; mailer: Mailer; logger: Logg
 export type RecentMail = { id: string; to: string; subject: string; text: string; createdAt: Date; sentAt: Date | null };
 
 /**
- * The last mails delivered to the developer's console, newest first (the demo's local mail page), through 0045's
+ * The last mails delivered to the developer's console, newest first (the demo's local mail page), through 0052's
  * `dev_recent_mails`: only mail that keeps its body once sent, never pending mail, 50 at most.
  */
 export async function recentMails(em: EntityManager, limit = 50): Promise<RecentMail[]> {

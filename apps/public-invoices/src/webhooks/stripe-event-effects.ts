@@ -240,7 +240,7 @@ export async function applyStripeEvent(
   const pi = paymentIntentOf(object);
   const isDispute = event.type.startsWith("charge.dispute.");
   const t = isDispute ? await disputeTarget(orm, pi) : target(object);
-  // Organizations are behind row-level security (0045): the org named by the event is read in its own context.
+  // Organizations are behind row-level security (0052): the org named by the event is read in its own context.
   const org = t ? await orgEntityManager(orm, t.orgId).transactional((em) => em.findOne(Organization, { orgId: t.orgId })) : null;
   if (isDispute && !org) {
     // Its payment's event has not arrived yet (or it is not ours): not acknowledged, so Stripe delivers it again later.

@@ -26,7 +26,7 @@ export async function verifyWorkerCredentials(
   meta: RequestMeta,
 ): Promise<VerifiedWorker> {
   const platform: EntityManager = deps.orm.em.fork({ clear: true, useContext: false });
-  // Before any org context: 0045's narrow lookup by the public slug (organizations are behind row-level security).
+  // Before any org context: 0052's narrow lookup by the public slug (organizations are behind row-level security).
   const org = await findOrgBySlug(platform, input.org);
   // An unknown slug still gets a key of its own: it is throttled like any other, and never mixes with a real org's.
   const key = workerThrottleKey(org ? org.orgId : `unknown-org:${input.org}`, input.email);

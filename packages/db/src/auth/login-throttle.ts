@@ -77,7 +77,7 @@ type Row = {
   known: boolean;
 };
 
-/** A row of 0045's `login_throttle_state`: the app role has no grant on login_attempts itself. */
+/** A row of 0052's `login_throttle_state`: the app role has no grant on login_attempts itself. */
 const STATE_SQL = `select * from login_throttle_state(?, ?::inet, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?, ?, ?)`;
 
 export async function throttleState(em: EntityManager, key: { email: string; ip: string | null }, now: Date): Promise<ThrottleState> {
@@ -144,7 +144,7 @@ export async function admitAttempt(
   });
 }
 
-/** One attempt written through 0045's `login_attempt_record` (the app role cannot touch the table); its id. */
+/** One attempt written through 0052's `login_attempt_record` (the app role cannot touch the table); its id. */
 async function recordAttempt(em: EntityManager, key: { email: string; ip: string | null }, succeeded: boolean, at: Date): Promise<string> {
   const [row] = await em
     .getConnection()
@@ -160,7 +160,7 @@ async function recordAttempt(em: EntityManager, key: { email: string; ip: string
 
 /**
  * Drops this email's and this client's attempts past the retention (failures after ATTEMPT_RETENTION_SECONDS,
- * anything after KNOWN_CLIENT_SECONDS): 0045's `login_attempts_prune` holds the same two durations, and never prunes
+ * anything after KNOWN_CLIENT_SECONDS): 0052's `login_attempts_prune` holds the same two durations, and never prunes
  * past the database's own clock.
  */
 async function prune(em: EntityManager, key: { email: string; ip: string | null }, now: Date): Promise<void> {

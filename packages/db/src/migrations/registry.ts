@@ -8,9 +8,9 @@ import { createM0040 } from "./0040-back-office-operations.ts";
 import { createM0041 } from "./0041-invoicing-settings.ts";
 import { createM0043 } from "./0043-payment-webhooks-and-rate-limits.ts";
 import { createM0044 } from "./0044-account-security-and-mail-outbox.ts";
-import { m0045PlatformRowLevelSecurity } from "./0045-platform-row-level-security.ts";
 import { createM0049 } from "./0049-bookings-status-list-index.ts";
 import { m0051OrgSettingsGrant } from "./0051-org-settings-grant.ts";
+import { m0052PlatformRowLevelSecurity } from "./0052-platform-row-level-security.ts";
 import { m0042RecurringBookingsAndConversions } from "./0042-recurring-bookings-and-conversions.ts";
 import { m0001PlatformOrganizations } from "./legacy/0001-platform-organizations.ts";
 import { m0002ClientUsers } from "./legacy/0002-client-users.ts";
@@ -96,9 +96,9 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: "0042_recurring_bookings_and_conversions", create: () => m0042RecurringBookingsAndConversions },
   { name: "0043_payment_webhooks_and_rate_limits", create: createM0043 },
   { name: "0044_account_security_and_mail_outbox", create: createM0044 },
-  { name: "0045_platform_row_level_security", create: () => m0045PlatformRowLevelSecurity },
   { name: "0049_bookings_status_list_index", create: createM0049 },
   { name: "0051_org_settings_grant", create: () => m0051OrgSettingsGrant },
+  { name: "0052_platform_row_level_security", create: () => m0052PlatformRowLevelSecurity },
 ];
 
 export const LEGACY_HEAD = "0033_reporting_indexes";

@@ -103,7 +103,7 @@ export async function createOrganization(
     const what = clash.slug === slug ? `slug "${slug}"` : `id ${input.id}`;
     throw new PlatformInputError("conflict", `An organization with ${what} already exists`);
   }
-  // The check above sees every org only as the owner: the app role (sign-up) sees none but its own (0045), so a taken
+  // The check above sees every org only as the owner: the app role (sign-up) sees none but its own (0052), so a taken
   // slug or id reaches the unique keys, and is the same conflict.
   const [row] = await run<OrgRow>(
     `INSERT INTO organizations (org_id, name, slug, status) VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4)

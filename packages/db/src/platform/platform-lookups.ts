@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 
 /**
- * The app role's calls of 0045's SECURITY DEFINER functions: the few steps of signing in that must look across orgs
+ * The app role's calls of 0052's SECURITY DEFINER functions: the few steps of signing in that must look across orgs
  * before any org or user is known. Each answers one narrow question (an exact email, a slug, one token's hash);
  * whatever follows runs under row-level security as the user and org the answer names (`withUser`). They run on
  * `em`'s transaction when it has one.

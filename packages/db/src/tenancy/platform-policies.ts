@@ -3,7 +3,7 @@ import { APP_ROLE, PLATFORM_ROLE } from "./database-roles.ts";
 import { CURRENT_ORG_SETTING, CURRENT_USER_SETTING } from "./tenant-filter.ts";
 
 /**
- * The row-level security of the platform tables (migration 0045), in one place for the migration and the entities
+ * The row-level security of the platform tables (migration 0052), in one place for the migration and the entities
  * (MikroORM's schema diff compares them table by table). Business tables are keyed by `app.current_org` alone; the
  * platform tables also by `app.current_user`, the staff user a transaction acts for (set beside the org by
  * `userEntityManager`). Nothing is visible without a setting. The policies on users and organizations read
@@ -70,7 +70,7 @@ export const PLATFORM_POLICIES: Record<PlatformTable, readonly PolicyDef[]> = {
   ],
   invitations: [platformAll, app("app_org", "all", { using: sameOrg, check: sameOrg })],
   // The current user's own sessions (every org: sign out everywhere); a new one only in the current org. An admin
-  // ends another member's sessions through revoke_member_sessions (0045).
+  // ends another member's sessions through revoke_member_sessions (0052).
   refresh_tokens: [
     platformAll,
     app("app_read", "select", { using: sameUser }),
@@ -78,10 +78,10 @@ export const PLATFORM_POLICIES: Record<PlatformTable, readonly PolicyDef[]> = {
     app("app_update", "update", { using: sameUser, check: sameUser }),
   ],
   account_tokens: [platformAll, app("app_user", "all", { using: sameUser, check: sameUser })],
-  // No grant at all for the app role: the throttle goes through 0045's functions.
+  // No grant at all for the app role: the throttle goes through 0052's functions.
   login_attempts: [platformAll],
   // The app role only queues mail: an org's mail in its org, an account mail to the current user's own address
-  // (also what an INSERT … RETURNING needs to see). The sender and the demo's mail page go through 0045's functions.
+  // (also what an INSERT … RETURNING needs to see). The sender and the demo's mail page go through 0052's functions.
   mail_outbox: [
     platformAll,
     app("app_read", "select", {

@@ -4,7 +4,7 @@ import { TenantError } from "./tenant-errors.ts";
 export const TENANT_FILTER = "tenant";
 /** The transaction-local setting the row-level security policies of 0037 compare org_id with. */
 export const CURRENT_ORG_SETTING = "app.current_org";
-/** The staff user a transaction acts for: the platform tables' row-level security (0045) compares user ids with it. */
+/** The staff user a transaction acts for: the platform tables' row-level security (0052) compares user ids with it. */
 export const CURRENT_USER_SETTING = "app.current_user";
 
 const ORG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -26,7 +26,7 @@ export async function withOrg<T>(orm: MikroORM, orgId: string, work: (em: Entity
 /**
  * An EntityManager acting for one staff user (and, when given, in one org): every transaction it opens sets
  * `app.current_user` (and `app.current_org`) in its BEGIN round trip, so the platform tables' row-level security
- * (0045) shows that user's own rows (their account, memberships, sessions, links) and the org's. Outside a
+ * (0052) shows that user's own rows (their account, memberships, sessions, links) and the org's. Outside a
  * transaction it sees nothing of them: use `withUser`.
  */
 export function userEntityManager(orm: MikroORM, userId: string, orgId?: string): EntityManager {

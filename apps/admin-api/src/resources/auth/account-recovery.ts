@@ -77,7 +77,7 @@ export async function confirmPasswordReset(ctx: PublicContext, body: { token: st
   }
   const passwordHash = await hashPassword(body.password);
   const em = platformEm(services.orm);
-  // Whose link it is (0045's narrow lookup); it is then read, locked and spent as that user.
+  // Whose link it is (0052's narrow lookup); it is then read, locked and spent as that user.
   const owner = await findAccountTokenOwner(em, hashToken(body.token), "password_reset");
   if (!owner) throw new AppError("link_invalid");
   const done = await withUser(services.orm, { userId: owner.userId }, async (tx) => {

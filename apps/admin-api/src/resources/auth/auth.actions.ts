@@ -69,7 +69,7 @@ export async function login(ctx: PublicContext, body: z.output<typeof LoginBody>
 export async function refresh(ctx: PublicContext, refreshToken: string) {
   const { services, meta, now } = ctx;
   const tokenHash = hashToken(refreshToken);
-  // Whose session it is (0045's narrow lookup); the rest runs as that user in that org, under row-level security.
+  // Whose session it is (0052's narrow lookup); the rest runs as that user in that org, under row-level security.
   const owner = await findRefreshTokenOwner(platformEm(services.orm), tokenHash);
   if (!owner) throw authenticationFailed("refresh_token_invalid", { realm: "admin-api" });
   const outcome = await withUser(services.orm, { userId: owner.userId, orgId: owner.orgId }, async (em): Promise<RefreshOutcome> => {
@@ -159,7 +159,7 @@ export async function logoutAll(ctx: AdminContext): Promise<void> {
 
 /**
  * `ctx.mutate`, acting as the caller too: their own account and their sessions in every org are theirs alone to
- * change (the platform tables' row-level security, 0045), so the transaction names them beside their org.
+ * change (the platform tables' row-level security, 0052), so the transaction names them beside their org.
  */
 function asCaller<T>(ctx: AdminContext, work: (tx: EntityManager, audit: Audit) => Promise<T>): Promise<T> {
   const userId = ctx.principal.userId;

@@ -37,7 +37,7 @@ export async function verifyCredentials(
     throw rateLimited("Too many failed sign-in attempts. Try again later.", { retryAfterSeconds: admitted.state.retryAfterSeconds });
   }
 
-  // The one narrow lookup that returns a password hash (0045): the app role cannot read users.password_hash.
+  // The one narrow lookup that returns a password hash (0052): the app role cannot read users.password_hash.
   const user = await findAccountByEmail(em, email);
   const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
   if (user && passwordOk && !user.disabledAt) {

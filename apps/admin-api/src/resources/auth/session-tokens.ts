@@ -50,7 +50,7 @@ export async function revokeFamily(em: EntityManager, familyId: string, now: Dat
 
 /**
  * Revokes every live refresh token a user holds in the org of `em`'s transaction: their sessions there end at the next
- * refresh. Another user's tokens are out of the app role's sight (0045), hence the narrow function.
+ * refresh. Another user's tokens are out of the app role's sight (0052), hence the narrow function.
  */
 export async function revokeSessionsIn(em: EntityManager, userId: string, now: Date): Promise<number> {
   return revokeMemberSessions(em, userId, now);

@@ -30,7 +30,7 @@ export function staffAuthenticator(deps: { orm: MikroORM; keyRing: KeyRing; now:
       });
     }
     const { sub, orgId, issuedAt } = verified.claims;
-    // One statement, no transaction (0045's find_live_membership: the platform tables' row-level security needs the
+    // One statement, no transaction (0052's find_live_membership: the platform tables' row-level security needs the
     // org and user set, and this answers exactly "is this user a live member of this org"): one round trip per request.
     if (!UUID.test(sub) || !UUID.test(orgId)) throw authenticationFailed("membership_revoked", { realm: ADMIN_API_AUDIENCE });
     const live = await findLiveMembershipRecord(deps.orm.em, sub, orgId);

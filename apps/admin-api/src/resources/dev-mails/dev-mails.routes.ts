@@ -50,7 +50,7 @@ export const devMails: Resource = {
       response: DevMails,
       handle: async (ctx) => {
         if (ctx.services.mailDelivered || !isLoopback(ctx.meta.ip)) throw notFound();
-        // The page lists delivered mail only (0045's dev_recent_mails never shows pending mail): what is due is
+        // The page lists delivered mail only (0052's dev_recent_mails never shows pending mail): what is due is
         // delivered to the console first, so a mail queued by the request just before is on the page.
         await ctx.services.outbox.drain();
         const mails = await recentMails(platformEm(ctx.services.orm));

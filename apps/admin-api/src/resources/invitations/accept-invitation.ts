@@ -40,7 +40,7 @@ export async function acceptInvitation(services: AdminServices, input: AcceptInp
     throw validationFailed(undefined, { details: { issues: [{ path: ["password"], code: "too_small", message: problem }] } });
   }
   const em = platformEm(services.orm);
-  // The invitation and its org's status by the token's hash (0045's narrow lookup): no org is known yet.
+  // The invitation and its org's status by the token's hash (0052's narrow lookup): no org is known yet.
   const found = await findInvitationByToken(em, hashToken(input.token));
   if (!found) throw notFound("No such invitation.");
   assertRedeemable(found, services.now());

@@ -15,7 +15,7 @@ export async function lockOrgMemberships(em: EntityManager, orgId: string): Prom
 
 /**
  * A live membership of THIS org by id, with its user. Another org's membership is "not found", exactly as a missing
- * one: the org predicate here is the boundary (row-level security, 0045, would also show the caller's own memberships
+ * one: the org predicate here is the boundary (row-level security, 0052, would also show the caller's own memberships
  * in other orgs).
  */
 export async function liveMembershipOfOrg(em: EntityManager, orgId: string, id: string): Promise<entities.IMembership> {

@@ -19,7 +19,7 @@ const invitationUsed = () =>
 
 /** The worker an invitation link points at, if it is live: the org by slug, the token by its SHA-256. */
 export async function findInvitedWorker(ctx: PublicContext, org: string, token: string) {
-  // Before any org context: 0045's narrow lookup by the public slug (organizations are behind row-level security).
+  // Before any org context: 0052's narrow lookup by the public slug (organizations are behind row-level security).
   const organization = await findOrgBySlug(ctx.services.orm.em.fork({ clear: true, useContext: false }), org);
   if (organization?.status !== "active") throw invitationUsed();
   const em = orgEntityManager(ctx.services.orm, organization.orgId);

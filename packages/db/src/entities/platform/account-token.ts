@@ -13,7 +13,7 @@ export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
 export const AccountToken = defineEntity({
   name: "AccountToken",
   tableName: "account_tokens",
-  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  // Row-level security of 0052 (tenancy/platform-policies.ts).
   policies: [...PLATFORM_POLICIES.account_tokens],
   rowLevelSecurity: "force",
   properties: {

@@ -12,7 +12,7 @@ import { User } from "./user.ts";
 export const Invitation = defineEntity({
   name: "Invitation",
   tableName: "invitations",
-  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  // Row-level security of 0052 (tenancy/platform-policies.ts).
   policies: [...PLATFORM_POLICIES.invitations],
   rowLevelSecurity: "force",
   properties: {

@@ -9,7 +9,7 @@ import { uuidPrimaryKey } from "../base/primary-key.ts";
 export const LoginAttempt = defineEntity({
   name: "LoginAttempt",
   tableName: "login_attempts",
-  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  // Row-level security of 0052 (tenancy/platform-policies.ts).
   policies: [...PLATFORM_POLICIES.login_attempts],
   rowLevelSecurity: "force",
   properties: {

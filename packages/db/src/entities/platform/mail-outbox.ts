@@ -10,7 +10,7 @@ import { Organization } from "./organization.ts";
 export const MailOutbox = defineEntity({
   name: "MailOutbox",
   tableName: "mail_outbox",
-  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  // Row-level security of 0052 (tenancy/platform-policies.ts).
   policies: [...PLATFORM_POLICIES.mail_outbox],
   rowLevelSecurity: "force",
   properties: {

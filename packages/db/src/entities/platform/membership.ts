@@ -15,7 +15,7 @@ export const MEMBERSHIP_ROLES = STAFF_ROLES;
 export const Membership = defineEntity({
   name: "Membership",
   tableName: "memberships",
-  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  // Row-level security of 0052 (tenancy/platform-policies.ts).
   policies: [...PLATFORM_POLICIES.memberships],
   rowLevelSecurity: "force",
   properties: {

@@ -6,7 +6,7 @@ import { Organization } from "./organization.ts";
 export const OrganizationBilling = defineEntity({
   name: "OrganizationBilling",
   tableName: "organization_billing",
-  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  // Row-level security of 0052 (tenancy/platform-policies.ts).
   policies: [...PLATFORM_POLICIES.organization_billing],
   rowLevelSecurity: "force",
   properties: {

@@ -7,7 +7,7 @@ import { Organization } from "./organization.ts";
 export const OrganizationUsageEvent = defineEntity({
   name: "OrganizationUsageEvent",
   tableName: "organization_usage_events",
-  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  // Row-level security of 0052 (tenancy/platform-policies.ts).
   policies: [...PLATFORM_POLICIES.organization_usage_events],
   rowLevelSecurity: "force",
   properties: {

@@ -8,7 +8,7 @@ import { Membership } from "./membership.ts";
 export const Organization = defineEntity({
   name: "Organization",
   tableName: "organizations",
-  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  // Row-level security of 0052 (tenancy/platform-policies.ts).
   policies: [...PLATFORM_POLICIES.organizations],
   rowLevelSecurity: "force",
   properties: {

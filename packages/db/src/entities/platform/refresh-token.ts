@@ -7,13 +7,13 @@ import { User } from "./user.ts";
 /**
  * A staff refresh token (migration 0038), bound to one user and one org. Only its SHA-256 is stored; each exchange
  * spends it (`usedAt`) and issues a successor in the same family, so a spent token coming back revokes the family.
- * A platform table: looked up by hash before any context exists (0045's `find_refresh_token`), then read and written
+ * A platform table: looked up by hash before any context exists (0052's `find_refresh_token`), then read and written
  * only as its own user (row-level security).
  */
 export const RefreshToken = defineEntity({
   name: "RefreshToken",
   tableName: "refresh_tokens",
-  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  // Row-level security of 0052 (tenancy/platform-policies.ts).
   policies: [...PLATFORM_POLICIES.refresh_tokens],
   rowLevelSecurity: "force",
   properties: {

@@ -7,7 +7,7 @@ import { Membership } from "./membership.ts";
 export const User = defineEntity({
   name: "User",
   tableName: "users",
-  // Row-level security of 0045 (tenancy/platform-policies.ts).
+  // Row-level security of 0052 (tenancy/platform-policies.ts).
   policies: [...PLATFORM_POLICIES.users],
   rowLevelSecurity: "force",
   properties: {
@@ -15,7 +15,7 @@ export const User = defineEntity({
     // Stored lower-cased and trimmed; uniqueness is case-insensitive through the lower(email) index below.
     // `~~` is LIKE as PostgreSQL stores it; the schema diff compares the stored form.
     email: p.text().check("email = lower(btrim(email)) AND email ~~ '%_@_%'"),
-    // The app role may not read the column (0045): never selected unless asked for; sign-in reads it through
+    // The app role may not read the column (0052): never selected unless asked for; sign-in reads it through
     // find_account_by_email. Written as usual (a new account, a password change or reset).
     passwordHash: p.text().nullable().hidden().lazy(),
     name: p.text().nullable(),

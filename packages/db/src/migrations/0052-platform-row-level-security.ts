@@ -3,7 +3,7 @@ import { APP_ROLE } from "../tenancy/database-roles.ts";
 import { CURRENT_ORG, PLATFORM_POLICIES, PLATFORM_TABLES } from "../tenancy/platform-policies.ts";
 import { sqlMigration } from "./sql-migration.ts";
 
-/** Every column of users but the password hash: what the app role may read (0045). */
+/** Every column of users but the password hash: what the app role may read (0052). */
 export const USER_READABLE_COLUMNS = [
   "id",
   "email",
@@ -227,7 +227,7 @@ function createPolicySql(table: string, p: PolicyDef): string {
  * - login_attempts out of the app role's reach (no grant), mail_outbox insert-only for it;
  * - the few cross-org steps of sign-in through the narrow SECURITY DEFINER functions above.
  */
-export const m0045PlatformRowLevelSecurity = sqlMigration({
+export const m0052PlatformRowLevelSecurity = sqlMigration({
   up: [
     ...PLATFORM_TABLES.flatMap((t) => [
       `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`,
