@@ -1,14 +1,14 @@
-import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, verifyAccessToken, type KeyRing } from "@cleanops/auth";
-import { createServiceApp, readBearerToken } from "@cleanops/http";
+import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, type AccessTokenVerification, type KeyRing } from "@cleanops/auth";
+import { createServiceApp } from "@cleanops/http";
 import { developerMailer, outboxSender, type Mailer } from "@cleanops/mail";
 import { Writable } from "node:stream";
 import type { MikroORM } from "@mikro-orm/postgresql";
-import type { Express } from "express";
+import type { Express, Request } from "express";
 import type { Logger } from "pino";
 import { createStaffAccess } from "./authz/staff-access.ts";
 import { DEFAULT_PUBLIC_INVOICES_URL, DEFAULT_REFRESH_TOKEN_TTL_DAYS, DEFAULT_WEB_APP_URL } from "./config.ts";
 import { adminApiReadiness } from "./health/readiness.ts";
-import { ADMIN_API_AUDIENCE } from "./resources/auth/staff-authenticator.ts";
+import { staffTokenOf } from "./resources/auth/staff-authenticator.ts";
 import { resourceRouters } from "./kernel/mount.ts";
 import { RESOURCES } from "./resources/index.ts";
 import type { AdminServices } from "./services.ts";
@@ -55,11 +55,9 @@ export type AdminApiDeps = {
 export const ADMIN_API_FAIR_SHARE = { concurrency: 10, maxRunningPerOrg: 2, maxQueuedPerOrg: 256 };
 
 /** Whose turn a request takes: its verified token's org; everything else (sign-in, public routes) shares one turn. */
-function turnOf(keyRing: KeyRing, now: () => Date) {
-  return (req: Parameters<typeof readBearerToken>[0]): string => {
-    const token = readBearerToken(req);
-    if (!token) return "public";
-    const verified = verifyAccessToken(token, { keyRing, audience: ADMIN_API_AUDIENCE, now: now() });
+function turnOf(tokenOf: (req: Request) => AccessTokenVerification) {
+  return (req: Request): string => {
+    const verified = tokenOf(req);
     return verified.ok ? `org:${verified.claims.orgId}` : "public";
   };
 }
@@ -73,6 +71,7 @@ function turnOf(keyRing: KeyRing, now: () => Date) {
  */
 export function createApp(deps: AdminApiDeps): Express {
   const now = deps.clock ?? (() => new Date());
+  const tokenOf = staffTokenOf({ keyRing: deps.keyRing, now });
   const mailer = deps.mailer ?? developerMailer({ out: new Writable({ write: (_c, _e, cb) => cb() }) });
   const services: AdminServices = {
     orm: deps.orm,
@@ -85,7 +84,7 @@ export function createApp(deps: AdminApiDeps): Express {
     webAppUrl: deps.webAppUrl ?? DEFAULT_WEB_APP_URL,
     outbox: outboxSender({ orm: deps.orm, mailer, logger: deps.logger, now }),
     mailDelivered: mailer.kind === "smtp",
-    access: createStaffAccess({ orm: deps.orm, keyRing: deps.keyRing, now }),
+    access: createStaffAccess({ orm: deps.orm, tokenOf }),
   };
   if (deps.startMailSender) services.outbox.start();
   return createServiceApp({
@@ -98,7 +97,7 @@ export function createApp(deps: AdminApiDeps): Express {
       concurrency: (deps.fairShare ?? ADMIN_API_FAIR_SHARE).concurrency,
       maxRunningPerKey: (deps.fairShare ?? ADMIN_API_FAIR_SHARE).maxRunningPerOrg,
       maxQueuedPerKey: (deps.fairShare ?? ADMIN_API_FAIR_SHARE).maxQueuedPerOrg,
-      keyOf: turnOf(deps.keyRing, now),
+      keyOf: turnOf(tokenOf),
     },
   });
 }

@@ -67,7 +67,7 @@ export { APP_ROLE, createRolesSql, PLATFORM_ROLE, ROLE_CREATION_LOCK_KEY } from 
 export { checksumAllTables, describeDifferences, snapshotCatalog, type CatalogSnapshot, type TableChecksum } from "./postgres/catalog.ts";
 export { resolvePublicInvoiceToken, type PublicInvoiceTarget } from "./invoices/public-invoice-tokens.ts";
 export { diffViews, mutate, type Audit, type AuditActor, type AuditEntry } from "./audit/mutate.ts";
-export { keysetAfter, NEWEST_FIRST, type KeysetCursor } from "./queries/keyset.ts";
+export { keysetAfter, keysetAfterSql, NEWEST_FIRST, type KeysetCursor } from "./queries/keyset.ts";
 export type * from "./entities/index.ts";
 export { PUBLIC_INVOICE_RATE_LIMIT_TABLE } from "./invoices/public-rate-limit.ts";
 export {

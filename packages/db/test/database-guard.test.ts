@@ -20,6 +20,11 @@ async function connect(url: string): Promise<pg.Client> {
   return c;
 }
 
+/** Org A or B, written as the owner (who sees every org). */
+async function insertOrg(owner: pg.Client, key: "A" | "B", org: string): Promise<void> {
+  await owner.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $3)`, [org, `Org ${key}`, `org-${key.toLowerCase()}`]);
+}
+
 /** Two orgs, each with a client, a team and a booking: written as the owner, who sees every org. */
 async function seedTwoOrgs(owner: pg.Client): Promise<Record<"A" | "B", { client: string; team: string; booking: string }>> {
   const out = {} as Record<"A" | "B", { client: string; team: string; booking: string }>;
@@ -27,11 +32,7 @@ async function seedTwoOrgs(owner: pg.Client): Promise<Record<"A" | "B", { client
     ["A", ORG_A],
     ["B", ORG_B],
   ] as const) {
-    await owner.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $3)`, [
-      org,
-      `Org ${key}`,
-      `org-${key.toLowerCase()}`,
-    ]);
+    await insertOrg(owner, key, org);
     const client = await owner.query<{ id: string }>(`INSERT INTO client_users (org_id, name) VALUES ($1, 'C') RETURNING id`, [org]);
     const team = await owner.query<{ id: string }>(`INSERT INTO teams (org_id, name) VALUES ($1, 'T') RETURNING id`, [org]);
     const booking = await owner.query<{ id: string }>(
@@ -199,11 +200,7 @@ describe("the platform tables behind the guard (0052)", () => {
       ["A", ORG_A],
       ["B", ORG_B],
     ] as const) {
-      await owner.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $3)`, [
-        org,
-        `Org ${key}`,
-        `org-${key.toLowerCase()}`,
-      ]);
+      await insertOrg(owner, key, org);
       const u = await owner.query<{ id: string }>(
         `INSERT INTO users (email, password_hash, email_verified_at) VALUES ($1, $2, now()) RETURNING id`,
         [`owner-${key.toLowerCase()}@example.test`, `$argon2id$hash-of-${key}`],

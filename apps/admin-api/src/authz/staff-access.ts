@@ -1,7 +1,8 @@
 import { orgEntityManager, type Role } from "@cleanops/db";
 import { createOrgAccess, type OrgAccess, type OrgContext } from "@cleanops/http";
-import type { KeyRing } from "@cleanops/auth";
+import type { AccessTokenVerification } from "@cleanops/auth";
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import type { Request } from "express";
 import { staffAuthenticator } from "../resources/auth/staff-authenticator.ts";
 import { roleAllows, type Capability } from "./permissions.ts";
 
@@ -16,7 +17,7 @@ export type StaffContext = OrgContext<StaffPrincipal, Role, EntityManager>;
  * `em = orgEntityManager(orm, orgId)`: every query the handlers make is tenant-filtered and runs after
  * `set_config('app.current_org')`, so row-level security sees the same org.
  */
-export function createStaffAccess(deps: { orm: MikroORM; keyRing: KeyRing; now: () => Date }): StaffAccess {
+export function createStaffAccess(deps: { orm: MikroORM; tokenOf: (req: Request) => AccessTokenVerification }): StaffAccess {
   return createOrgAccess({
     authenticate: staffAuthenticator(deps),
     entityManager: (orgId) => orgEntityManager(deps.orm, orgId),

@@ -5,8 +5,6 @@ import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import type { Request } from "express";
 import { readSessionToken } from "./session-cookie.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export const WORKER_PORTAL_AUDIENCE = "worker-portal";
 export const WORKER_ROLE = "worker";
 /** A worker has one capability: working their own team's jobs. What "own" means is enforced by every query. */
@@ -50,17 +48,16 @@ export function workerAuthenticator(deps: WorkerAccessDeps, sources: CredentialS
     const { sub, orgId } = verified.claims;
     // One statement in one read transaction of the token's org (BEGIN + set_config in one round trip): the worker,
     // active, of an active org. Plain SQL: this runs on every request (`pnpm bench`, docs/benchmarks.md).
-    const [worker] = UUID.test(sub)
-      ? await readTransaction(orgEntityManager(deps.orm, orgId), (em) =>
-          sqlRows<{ id: string; name: string; email: string; team_id: string | null; org_name: string }>(
-            em,
-            `SELECT w.id, w.name, w.email, w.team_id, o.name AS org_name
-               FROM workers w JOIN organizations o ON o.org_id = w.org_id AND o.status = 'active'
-              WHERE w.org_id = $1 AND w.id = $2 AND w.active`,
-            [orgId, sub],
-          ),
-        )
-      : [];
+    // sub and org_id are UUIDs: verifyAccessToken refuses any other claim.
+    const [worker] = await readTransaction(orgEntityManager(deps.orm, orgId), (em) =>
+      sqlRows<{ id: string; name: string; email: string; team_id: string | null; org_name: string }>(
+        em,
+        `SELECT w.id, w.name, w.email, w.team_id, o.name AS org_name
+           FROM workers w JOIN organizations o ON o.org_id = w.org_id AND o.status = 'active'
+          WHERE w.org_id = $1 AND w.id = $2 AND w.active`,
+        [orgId, sub],
+      ),
+    );
     if (!worker)
       throw authenticationFailed("membership_revoked", {
         realm: WORKER_PORTAL_AUDIENCE,

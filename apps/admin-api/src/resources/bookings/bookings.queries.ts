@@ -1,4 +1,4 @@
-import { entities, isoUtc, sqlRows, type IBooking, type ITeam } from "@cleanops/db";
+import { entities, isoUtc, keysetAfterSql, sqlRows, type IBooking, type ITeam } from "@cleanops/db";
 import { notFound } from "@cleanops/http";
 import type { BusyBooking, Interval, WeeklyWindow } from "@cleanops/scheduling";
 import { LockMode } from "@mikro-orm/core";
@@ -117,13 +117,7 @@ export async function listBookings(em: EntityManager, orgId: string, q: ListBook
     return `$${params.length}`;
   };
   const where = ["b.org_id = $1"];
-  if (q.cursor) {
-    // The cursor's row, when it still exists, gives its exact created_at; else the cursor's own copy of it.
-    const id = p(q.cursor.id);
-    where.push(
-      `(b.created_at, b.id) < (coalesce((SELECT k.created_at FROM bookings k WHERE k.org_id = $1 AND k.id = ${id}::uuid), ${p(q.cursor.createdAt)}::timestamptz), ${id}::uuid)`,
-    );
-  }
+  if (q.cursor) where.push(keysetAfterSql("bookings", "b", orgId, q.cursor, p));
   if (q.status) where.push(`b.status = ${p(q.status)}`);
   if (q.team_id) where.push(`b.team_id = ${p(q.team_id)}`);
   if (q.client_id) where.push(`b.client_id = ${p(q.client_id)}`);
