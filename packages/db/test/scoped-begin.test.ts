@@ -87,6 +87,23 @@ describe("BEGIN and the org's set_config go to PostgreSQL in one round trip", ()
     expect(counts).toEqual([1, 1, 1]);
   });
 
+  it("the statement sent right behind a failing BEGIN + set_config yields no result; the connection is rolled back and reused", async () => {
+    for (let i = 0; i < 3; i++) {
+      const em = orgEntityManager(orm, A);
+      // Not a valid setting name: set_config fails after BEGIN, while the statement behind it is already on its way.
+      em.setSessionContext({ variables: { "no dot": "x" } });
+      const from = recording.statements.length;
+      await expect(em.transactional((tx) => tx.find(Booking, {}))).rejects.toThrow(/no dot|unrecognized configuration parameter/);
+      const sent = recording.statements.slice(from).map((s) => s.sql.trim().toLowerCase());
+      expect(sent[0]).toMatch(/^begin; select set_config\(.*set_config\('no dot', 'x', true\)$/);
+      expect(sent.length).toBeGreaterThanOrEqual(3);
+      expect(sent.at(-1)).toBe("rollback");
+      expect(sent).not.toContain("commit");
+    }
+    const counts = await Promise.all([A, B].map((org) => withOrg(orm, org, (em) => em.count(Booking, {}))));
+    expect(counts).toEqual([1, 1]);
+  });
+
   it("a nested transaction is a savepoint and keeps the org", async () => {
     await withOrg(orm, A, async (em) => {
       await em.transactional(async (inner) => {

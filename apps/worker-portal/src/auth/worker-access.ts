@@ -46,7 +46,7 @@ export function workerAuthenticator(deps: WorkerAccessDeps, sources: CredentialS
       });
     }
     const { sub, orgId } = verified.claims;
-    // One statement in one read transaction of the token's org (BEGIN + set_config in one round trip): the worker,
+    // One statement in one read transaction of the token's org (BEGIN + set_config pipelined with it): the worker,
     // active, of an active org. Plain SQL: this runs on every request (`pnpm bench`, docs/benchmarks.md).
     // sub and org_id are UUIDs: verifyAccessToken refuses any other claim.
     const [worker] = await readTransaction(orgEntityManager(deps.orm, orgId), (em) =>

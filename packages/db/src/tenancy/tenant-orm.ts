@@ -10,7 +10,7 @@ import { TenantGuard } from "./tenant-guard.ts";
 export function tenantOrmOptions(options: Options): Options {
   return {
     ...options,
-    // BEGIN and the org's set_config in one round trip (scoped-driver.ts): most of what scoping a request costs.
+    // BEGIN and the org's set_config in one message, pipelined with the first statement (scoped-driver.ts).
     driver: ScopedPostgreSqlDriver,
     // The composite foreign keys already keep every reference inside the org; joining each to-one target only to
     // re-apply the tenant filter to it would add two joins to a plain read by id.
