@@ -1,5 +1,5 @@
 import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, type AccessTokenVerification, type KeyRing } from "@cleanops/auth";
-import { createServiceApp } from "@cleanops/http";
+import { createServiceApp, type FairShareOptions } from "@cleanops/http";
 import { developerMailer, outboxSender, type Mailer } from "@cleanops/mail";
 import { Writable } from "node:stream";
 import type { MikroORM } from "@mikro-orm/postgresql";
@@ -44,15 +44,27 @@ export type AdminApiDeps = {
    * Turns between orgs: requests running at once (all orgs), and how many one org may have waiting. Default
    * `ADMIN_API_FAIR_SHARE`.
    */
-  fairShare?: { concurrency: number; maxRunningPerOrg: number; maxQueuedPerOrg: number };
+  fairShare?: { concurrency: number; maxRunningPerOrg: number; maxQueuedPerOrg: number; stepAsideMs?: number };
 };
 
 /**
  * Ten at once (the pool's size): requests waiting on a commit's WAL flush leave the CPU to others, so a lower limit
- * halved the rate of bookings created (pnpm bench). One org runs at most four of them: another org's request finds a
- * free slot at once instead of queueing behind a large org's burst (the noisy-neighbour measurement).
+ * halved the rate of bookings created (pnpm bench). While other orgs are about, one org's requests take turns one at
+ * a time (a request running 100 ms steps aside for the org's next, up to four): two short requests of a large org at
+ * once already fill this machine's two cores, and a small org's request waited behind them (the noisy-neighbour
+ * measurement, docs/benchmarks.md). An org alone on the server runs up to four at once.
  */
-export const ADMIN_API_FAIR_SHARE = { concurrency: 10, maxRunningPerOrg: 2, maxQueuedPerOrg: 256 };
+export const ADMIN_API_FAIR_SHARE = { concurrency: 10, maxRunningPerOrg: 4, stepAsideMs: 100, maxQueuedPerOrg: 256 };
+
+function fairShareOptions(share: NonNullable<AdminApiDeps["fairShare"]>, keyOf: (req: Request) => string): FairShareOptions {
+  return {
+    concurrency: share.concurrency,
+    maxRunningPerKey: share.maxRunningPerOrg,
+    maxQueuedPerKey: share.maxQueuedPerOrg,
+    ...(share.stepAsideMs === undefined ? {} : { stepAsideMs: share.stepAsideMs }),
+    keyOf,
+  };
+}
 
 /** Whose turn a request takes: its verified token's org; everything else (sign-in, public routes) shares one turn. */
 function turnOf(tokenOf: (req: Request) => AccessTokenVerification) {
@@ -93,11 +105,6 @@ export function createApp(deps: AdminApiDeps): Express {
     checkReadiness: adminApiReadiness(deps.orm),
     ...(deps.trustProxy === undefined ? {} : { trustProxy: deps.trustProxy }),
     routers: resourceRouters(services, RESOURCES, deps.checkResponses ?? false),
-    fairShare: {
-      concurrency: (deps.fairShare ?? ADMIN_API_FAIR_SHARE).concurrency,
-      maxRunningPerKey: (deps.fairShare ?? ADMIN_API_FAIR_SHARE).maxRunningPerOrg,
-      maxQueuedPerKey: (deps.fairShare ?? ADMIN_API_FAIR_SHARE).maxQueuedPerOrg,
-      keyOf: turnOf(tokenOf),
-    },
+    fairShare: fairShareOptions(deps.fairShare ?? ADMIN_API_FAIR_SHARE, turnOf(tokenOf)),
   });
 }

@@ -14,7 +14,13 @@ type Gate = ReturnType<typeof fairShare>;
  * A server whose requests finish only when the test says so: `release(org)` answers the oldest running request of
  * that org. The order in which requests START is what the gate decides.
  */
-async function gatedServer(concurrency: number, maxQueuedPerKey = 100, answerAtOnce = false, maxRunningPerKey?: number) {
+async function gatedServer(
+  concurrency: number,
+  maxQueuedPerKey = 100,
+  answerAtOnce = false,
+  maxRunningPerKey?: number,
+  stepAsideMs?: number,
+) {
   const started: string[] = [];
 
   const running = new Map<string, (() => void)[]>();
@@ -22,6 +28,7 @@ async function gatedServer(concurrency: number, maxQueuedPerKey = 100, answerAtO
     concurrency,
     maxQueuedPerKey,
     ...(maxRunningPerKey ? { maxRunningPerKey } : {}),
+    ...(stepAsideMs === undefined ? {} : { stepAsideMs }),
     keyOf: (req) => String(req.headers["x-org"] ?? "public"),
   });
   const app = express();
@@ -110,6 +117,70 @@ describe("fairShare: turns between orgs", () => {
     s.release("big");
     expect(await small).toBe(200);
     expect(await Promise.all(big)).toEqual([200, 200]);
+    expect(s.gate.stats()).toEqual({ running: 0, queued: 0, keys: 0 });
+  });
+
+  it("with stepAsideMs, runs one org's short requests one at a time while another org's start at once", async () => {
+    const s = await gatedServer(10, 100, false, 3, 60_000);
+    closeServer = s.close;
+    const first = s.send("small", "s0");
+    await until(() => s.started.length === 1);
+    s.release("small");
+    expect(await first).toBe(200);
+    const big = [s.send("big", "b0"), s.send("big", "b1"), s.send("big", "b2")];
+    await until(() => s.started.length === 2 && s.gate.stats().queued === 2);
+    const small = s.send("small", "s1");
+    await until(() => s.started.length === 3);
+    expect(s.started).toEqual(["small:s0", "big:b0", "small:s1"]);
+    s.release("big");
+    await until(() => s.started.length === 4);
+    expect(s.started[3]).toBe("big:b1");
+    expect(s.gate.stats()).toMatchObject({ running: 2, queued: 1 });
+    s.release("big");
+    await until(() => s.started.length === 5);
+    s.release("big");
+    s.release("small");
+    expect(await Promise.all(big)).toEqual([200, 200, 200]);
+    expect(await small).toBe(200);
+    expect(s.gate.stats()).toEqual({ running: 0, queued: 0, keys: 0 });
+  });
+
+  it("with stepAsideMs, a long request steps aside: the org's next starts while it still runs, up to maxRunningPerKey", async () => {
+    const s = await gatedServer(10, 100, false, 2, 30);
+    closeServer = s.close;
+    const other = s.send("other", "o0");
+    await until(() => s.started.length === 1);
+    s.release("other");
+    expect(await other).toBe(200);
+    s.started.length = 0;
+    const slow = s.send("org", "upload");
+    await until(() => s.started.length === 1);
+    const t0 = performance.now();
+    const later = [s.send("org", "n1"), s.send("org", "n2")];
+    // After 30 ms of the upload, n1 starts beside it; n2 waits: two running is this org's most.
+    await until(() => s.started.length === 2);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(20);
+    expect(s.started).toEqual(["org:upload", "org:n1"]);
+    expect(s.gate.stats()).toMatchObject({ running: 2, queued: 1 });
+    s.release("org");
+    await until(() => s.started.length === 3);
+    s.release("org");
+    s.release("org");
+    expect(await slow).toBe(200);
+    expect(await Promise.all(later)).toEqual([200, 200]);
+    expect(s.gate.stats()).toEqual({ running: 0, queued: 0, keys: 0 });
+  });
+
+  it("with stepAsideMs, an org alone on the server runs up to maxRunningPerKey at once: nobody else is waiting", async () => {
+    const s = await gatedServer(10, 100, false, 3, 60_000);
+    closeServer = s.close;
+    const alone = Array.from({ length: 4 }, (_, i) => s.send("alone", `a${i}`));
+    await until(() => s.started.length === 3 && s.gate.stats().queued === 1);
+    for (let i = 0; i < 4; i++) {
+      await until(() => s.started.length > i);
+      s.release("alone");
+    }
+    expect(await Promise.all(alone)).toEqual([200, 200, 200, 200]);
     expect(s.gate.stats()).toEqual({ running: 0, queued: 0, keys: 0 });
   });
 

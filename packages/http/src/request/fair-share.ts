@@ -7,6 +7,17 @@ export type FairShareOptions = {
   concurrency: number;
   /** Requests of one org running at once (default: `concurrency`): below it, one org never has every slot. */
   maxRunningPerKey?: number;
+  /**
+   * When set, and while other orgs are about (one of them sent a request in the last `presenceMs`), one org's
+   * requests take turns ONE at a time: the next starts when the org has nothing running, or when everything it has
+   * running has run this long (an upload from a slow phone or a long report steps aside for the org's next request,
+   * up to `maxRunningPerKey`). On a machine with few cores, two short requests of a large org at once already fill
+   * the CPU that a small org's request then waits for (pnpm bench's noisy neighbour). An org alone on the server may
+   * run up to `maxRunningPerKey` at once: nobody is there to wait.
+   */
+  stepAsideMs?: number;
+  /** How long an org counts as "about" after its last request, for `stepAsideMs` (default 1000 ms). */
+  presenceMs?: number;
   /** Requests one org may have waiting; more are refused with 429 `rate_limited` (that org only). */
   maxQueuedPerKey: number;
   /**
@@ -32,19 +43,62 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
     throw new Error("fairShare: concurrency must be a positive integer");
   const perKey = options.maxRunningPerKey ?? options.concurrency;
+  const stepAsideMs = options.stepAsideMs;
+  const presenceMs = options.presenceMs ?? 1000;
+  /** Keys that sent a request lately, with when (pruned now and then, so stale ones linger by a quarter at most). */
+  const seen = new Map<string, number>();
+  let prunedAt = 0;
+  const arrive = (key: string, now: number) => {
+    if (stepAsideMs === undefined) return;
+    seen.set(key, now);
+    if (now - prunedAt < presenceMs / 4) return;
+    prunedAt = now;
+    for (const [k, at] of seen) if (now - at > presenceMs) seen.delete(k);
+  };
+  const othersAbout = (key: string) => seen.size > (seen.has(key) ? 1 : 0);
   let running = 0;
   let queued = 0;
   let tick = 0;
-  /** Per key with anything running or waiting: its running count, its waiting requests, when it last started one. */
-  const keys = new Map<string, { running: number; waiting: Waiting[]; lastStart: number }>();
+  /**
+   * Per key with anything running or waiting: its running count, its waiting requests, when it last started one (a
+   * turn counter, for ties) and at what time (ms), for `stepAsideMs`.
+   */
+  type Entry = { running: number; waiting: Waiting[]; lastStart: number; lastStartAt: number };
+  const keys = new Map<string, Entry>();
 
   const entry = (key: string) => {
     let e = keys.get(key);
     if (!e) {
-      e = { running: 0, waiting: [], lastStart: 0 };
+      e = { running: 0, waiting: [], lastStart: 0, lastStartAt: 0 };
       keys.set(key, e);
     }
     return e;
+  };
+  /**
+   * Whether this key may start one more now. With `stepAsideMs`, its newest running request must have run that long
+   * (so must all the others, started before it); a request that ended early does not matter, it is not running.
+   */
+  const mayStart = (key: string, e: Entry | undefined, now: number): boolean => {
+    if (!e || e.running === 0) return true;
+    if (e.running >= perKey) return false;
+    return stepAsideMs === undefined || now - e.lastStartAt >= stepAsideMs || !othersAbout(key);
+  };
+  /** One timer for the moment the earliest key blocked only by `stepAsideMs` may start again. */
+  let wakeAt = Infinity;
+  let wake: NodeJS.Timeout | undefined;
+  const wakeLater = (at: number) => {
+    if (at >= wakeAt) return;
+    if (wake) clearTimeout(wake);
+    wakeAt = at;
+    wake = setTimeout(
+      () => {
+        wake = undefined;
+        wakeAt = Infinity;
+        startNext();
+      },
+      Math.max(1, at - performance.now()),
+    );
+    wake.unref();
   };
   const forgetIfIdle = (key: string) => {
     const e = keys.get(key);
@@ -54,14 +108,20 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
     const e = entry(key);
     e.running += 1;
     e.lastStart = ++tick;
+    e.lastStartAt = performance.now();
     running += 1;
   };
 
-  const startNext = () => {
+  function startNext(): void {
     while (running < options.concurrency) {
+      const now = performance.now();
       let best: { key: string; running: number; lastStart: number; waiting: Waiting[] } | undefined;
       for (const [key, e] of keys) {
-        if (e.waiting.length === 0 || e.running >= perKey) continue;
+        if (e.waiting.length === 0) continue;
+        if (!mayStart(key, e, now)) {
+          if (stepAsideMs !== undefined && e.running < perKey) wakeLater(e.lastStartAt + stepAsideMs);
+          continue;
+        }
         if (!best || e.running < best.running || (e.running === best.running && e.lastStart < best.lastStart)) best = { key, ...e };
       }
       const next = best?.waiting.shift();
@@ -76,7 +136,7 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
       begin(best.key);
       next.start();
     }
-  };
+  }
 
   const handler: RequestHandler = (req, res, next) => {
     const key = options.keyOf(req);
@@ -112,7 +172,9 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
         forgetIfIdle(key);
       }
     });
-    if (running < options.concurrency && queued === 0 && (keys.get(key)?.running ?? 0) < perKey) {
+    const now = performance.now();
+    arrive(key, now);
+    if (running < options.concurrency && queued === 0 && mayStart(key, keys.get(key), now)) {
       begin(key);
       waiting.start();
       return;
