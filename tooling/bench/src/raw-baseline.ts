@@ -4,8 +4,9 @@ import pg from "pg";
 
 /**
  * The baseline: node:http + pg, no framework, no ORM, the same SQL statements the apps send for each scenario (as
- * captured by capture-sql.ts) with the same org predicates, in ONE transaction per request opened by
- * `BEGIN; SELECT set_config('app.current_org', …, true)` in one round trip, as the app role (row-level security on).
+ * captured by capture-sql.ts) with the same org predicates and the same transactions, opened the same way: BEGIN (or
+ * START TRANSACTION READ ONLY for a read) and `set_config('app.current_org', …, true)` in one message pipelined with the
+ * first statement (pg's pipeline mode), a read's COMMIT not waited for, as the app role (row-level security on).
  * What it leaves out on purpose: token signature checks (the JWT payload is decoded, not verified), input
  * validation, response schemas, logging. So it is the limit of this stack on this machine, not a fair competitor.
  */
@@ -27,47 +28,69 @@ async function body(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-const MEMBERSHIP = `select m.*, u.email, u.disabled_at, o.name as org_name, o.status as org_status
-  from memberships m join users u on m.user_id = u.id join organizations o on m.org_id = o.org_id
-  where u.id = $1 and u.disabled_at is null and o.org_id = $2 and o.status = 'active' and m.revoked_at is null limit 1`;
-const ADDONS = `select o.*, a.id as a_id, a.name as a_name, a.price_cents as a_price_cents, a.duration_minutes as a_duration_minutes
-  from order_addons o join addon_definitions a on o.addon_id = a.id and a.org_id = $1 where o.org_id = $1 and o.booking_id = any($2::uuid[])`;
+const LIVE_MEMBERSHIP = `select * from find_live_membership($1, $2)`;
+const utc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const BOOKING_COLUMNS = `b.id, b.client_id, b.team_id, b.status, ${utc("b.starts_at")} AS starts_at, b.duration_minutes, b.address,
+  b.price_cents, b.currency, b.notes, b.subscription_id, b.occurrence_date::text AS occurrence_date,
+  ${utc("b.created_at")} AS created_at, ${utc("b.updated_at")} AS updated_at`;
+const ADDONS = `SELECT oa.id, oa.booking_id, oa.addon_id, a.name, oa.quantity, oa.unit_price_cents
+  FROM order_addons oa JOIN addon_definitions a ON a.org_id = oa.org_id AND a.id = oa.addon_id
+  WHERE oa.org_id = $1 AND oa.booking_id = ANY($2::uuid[])`;
+const INVOICE = `SELECT i.id, i.number, i.status, i.currency, i.subtotal_cents, i.tax_cents, i.total_cents,
+    ${utc("i.issued_at")} AS issued_at, ${utc("i.due_at")} AS due_at, o.name AS org_name,
+    coalesce((SELECT json_agg(json_build_object('description', it.description, 'quantity', it.quantity,
+        'unit_price_cents', it.unit_price_cents, 'tax_rate_bps', it.tax_rate_bps) ORDER BY it.position)
+      FROM invoice_items it WHERE it.org_id = i.org_id AND it.invoice_id = i.id), '[]') AS items,
+    coalesce((SELECT json_agg(p.amount_cents) FROM invoice_payments p WHERE p.org_id = i.org_id AND p.invoice_id = i.id), '[]') AS payments,
+    coalesce((SELECT json_agg(json_build_object('kind', a.kind, 'amount_cents', a.amount_cents))
+      FROM financial_adjustment_events a WHERE a.org_id = i.org_id AND a.invoice_id = i.id), '[]') AS adjustments
+  FROM invoices i JOIN organizations o ON o.org_id = i.org_id
+ WHERE i.org_id = $1 AND i.id = $2`;
 
 export function rawBaseline(url: string): { handler: http.RequestListener; close: () => Promise<void> } {
-  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: "raw-baseline" });
+  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: "raw-baseline", pipeline: true });
 
-  async function inOrg<T>(orgId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  /** One transaction of the org, as the tenant ORM opens it (scoped-driver.ts) and `readTransaction` ends a read. */
+  async function inOrg<T>(orgId: string, mode: "read" | "write", work: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    // orgId matched the UUID pattern: safe as a literal, and a literal keeps this one simple-protocol message.
+    const prelude = client.query(
+      `${mode === "read" ? "START TRANSACTION READ ONLY" : "BEGIN"}; SELECT set_config('app.current_org', '${orgId}', true)`,
+    );
+    prelude.catch(() => undefined);
+    let result: T;
     try {
-      // orgId matched the UUID pattern: safe as a literal, and a literal keeps this one simple-protocol round trip.
-      await client.query(`BEGIN; SELECT set_config('app.current_org', '${orgId}', true)`);
-      const result = await work({
-        q: async <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => (await client.query<R>(sql, params)).rows,
+      result = await work({
+        q: async <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) =>
+          (await Promise.all([prelude, client.query<R>(sql, params)]))[1].rows,
       });
-      await client.query("COMMIT");
-      return result;
+      if (mode === "write") await client.query("COMMIT");
     } catch (err) {
       await client.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    } finally {
       client.release();
+      throw err;
     }
+    if (mode === "write") client.release();
+    else
+      client.query("COMMIT").then(
+        () => client.release(),
+        (err: unknown) => client.release(err instanceof Error ? err : new Error(String(err))),
+      );
+    return result;
   }
 
-  async function staff(req: http.IncomingMessage, tx: Tx, c: { sub: string; orgId: string }): Promise<boolean> {
-    void req;
-    return (await tx.q(MEMBERSHIP, [c.sub, c.orgId])).length > 0;
-  }
+  /** The staff check of admin-api: one statement outside any transaction. */
+  const liveMember = async (c: { sub: string; orgId: string }) => (await pool.query(LIVE_MEMBERSHIP, [c.sub, c.orgId])).rows.length > 0;
 
   async function route(req: http.IncomingMessage): Promise<[number, unknown]> {
     const u = new URL(req.url ?? "/", "http://x");
     const c = claims(req);
     if (req.method === "GET" && u.pathname.startsWith("/bookings/") && c) {
       const id = u.pathname.slice("/bookings/".length);
+      if (!(await liveMember(c))) return [401, { error: "membership_revoked" }];
       if (!UUID.test(id)) return [404, { error: "not_found" }];
-      return inOrg(c.orgId, async (tx) => {
-        if (!(await staff(req, tx, c))) return [401, { error: "membership_revoked" }];
-        const [b] = await tx.q(`select b.* from bookings b where b.org_id = $1 and b.id = $2 limit 1`, [c.orgId, id]);
+      return inOrg(c.orgId, "read", async (tx) => {
+        const [b] = await tx.q(`SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.org_id = $1 AND b.id = $2`, [c.orgId, id]);
         if (!b) return [404, { error: "not_found" }];
         return [200, { ...b, addons: await tx.q(ADDONS, [c.orgId, [id]]) }];
       });
@@ -75,10 +98,10 @@ export function rawBaseline(url: string): { handler: http.RequestListener; close
     if (req.method === "GET" && u.pathname === "/bookings" && c) {
       const status = u.searchParams.get("status") ?? "completed";
       const limit = Number(u.searchParams.get("limit") ?? "50");
-      return inOrg(c.orgId, async (tx) => {
-        if (!(await staff(req, tx, c))) return [401, { error: "membership_revoked" }];
+      if (!(await liveMember(c))) return [401, { error: "membership_revoked" }];
+      return inOrg(c.orgId, "read", async (tx) => {
         const rows = await tx.q<{ id: string }>(
-          `select b.* from bookings b where b.org_id = $1 and b.status = $2 order by b.created_at desc, b.id desc limit $3`,
+          `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.org_id = $1 AND b.status = $2 ORDER BY b.created_at DESC, b.id DESC LIMIT $3`,
           [c.orgId, status, limit + 1],
         );
         const addons = await tx.q<{ booking_id: string }>(ADDONS, [c.orgId, rows.map((r) => r.id)]);
@@ -93,8 +116,8 @@ export function rawBaseline(url: string): { handler: http.RequestListener; close
         price_cents: number;
         currency: string;
       };
-      return inOrg(c.orgId, async (tx) => {
-        if (!(await staff(req, tx, c))) return [401, { error: "membership_revoked" }];
+      if (!(await liveMember(c))) return [401, { error: "membership_revoked" }];
+      return inOrg(c.orgId, "write", async (tx) => {
         const [client] = await tx.q<{ address: string | null }>(
           `select c.* from client_users c where c.org_id = $1 and c.id = $2 limit 1`,
           [c.orgId, input.client_id],
@@ -131,26 +154,31 @@ export function rawBaseline(url: string): { handler: http.RequestListener; close
       });
     }
     if (req.method === "GET" && u.pathname === "/jobs" && c) {
-      return inOrg(c.orgId, async (tx) => {
-        const [org] = await tx.q(`select o.* from organizations o where o.org_id = $1 and o.status = 'active' limit 1`, [c.orgId]);
-        const [worker] = await tx.q<{ team_id: string | null }>(
-          `select w.* from workers w where w.org_id = $1 and w.id = $2 and w.active = true limit 1`,
+      // worker-portal: the worker check in a read transaction of its own (every request), then the page's reads.
+      const [worker] = await inOrg(c.orgId, "read", (tx) =>
+        tx.q<{ team_id: string | null }>(
+          `SELECT w.id, w.name, w.email, w.team_id, o.name AS org_name
+             FROM workers w JOIN organizations o ON o.org_id = w.org_id AND o.status = 'active'
+            WHERE w.org_id = $1 AND w.id = $2 AND w.active`,
           [c.orgId, c.sub],
-        );
-        if (!org || !worker) return [401, { error: "membership_revoked" }];
-        if (!worker.team_id) return [200, { items: [] }];
-        await tx.q(
-          `select t.id, t.timezone from team_working_hours t where t.org_id = $1 and t.team_id = $2 order by t.weekday asc limit 1`,
-          [c.orgId, worker.team_id],
-        );
+        ),
+      );
+      if (!worker) return [401, { error: "membership_revoked" }];
+      const teamId = worker.team_id;
+      if (!teamId) return [200, { items: [] }];
+      return inOrg(c.orgId, "read", async (tx) => {
+        await tx.q(`SELECT h.timezone FROM team_working_hours h WHERE h.org_id = $1 AND h.team_id = $2 ORDER BY h.weekday ASC LIMIT 1`, [
+          c.orgId,
+          teamId,
+        ]);
         const since = new Date();
         since.setUTCHours(0, 0, 0, 0);
         const items = await tx.q(
-          `select b.*, c.name as client_name, c.address as client_address from bookings b
-           join client_users c on b.client_id = c.id and c.org_id = $1
-           where b.org_id = $1 and b.team_id = $2 and b.status != 'cancelled' and (b.starts_at >= $3 or b.status = 'in_progress')
-           order by b.starts_at asc, b.id asc limit 100`,
-          [c.orgId, worker.team_id, since],
+          `SELECT b.id, b.status, ${utc("b.starts_at")} AS starts_at, b.duration_minutes, b.address, c.name AS client_name
+             FROM bookings b JOIN client_users c ON c.org_id = b.org_id AND c.id = b.client_id
+            WHERE b.org_id = $1 AND b.team_id = $2 AND b.status <> 'cancelled' AND (b.starts_at >= $3 OR b.status = 'in_progress')
+            ORDER BY b.starts_at ASC, b.id ASC LIMIT 100`,
+          [c.orgId, teamId, since],
         );
         return [200, { items }];
       });
@@ -167,29 +195,14 @@ export function rawBaseline(url: string): { handler: http.RequestListener; close
         await pool.query<{ org_id: string; invoice_id: string }>(`SELECT org_id, invoice_id FROM resolve_invoice_public_token($1)`, [hash])
       ).rows;
       if (!target) return [404, { error: "not_found" }];
-      return inOrg(target.org_id, async (tx) => {
-        const [invoice] = await tx.q(`select i.* from invoices i where i.org_id = $1 and i.id = $2 limit 1`, [
-          target.org_id,
-          target.invoice_id,
-        ]);
-        const [org] = await tx.q<{ name: string }>(`select o.* from organizations o where o.org_id = $1 limit 1`, [target.org_id]);
-        const items = await tx.q(`select i.* from invoice_items i where i.org_id = $1 and i.invoice_id = $2 order by i.position asc`, [
-          target.org_id,
-          target.invoice_id,
-        ]);
-        const payments = await tx.q(`select p.* from invoice_payments p where p.org_id = $1 and p.invoice_id = $2`, [
-          target.org_id,
-          target.invoice_id,
-        ]);
-        await tx.q(`select f.* from financial_adjustment_events f where f.org_id = $1 and f.invoice_id = $2`, [
-          target.org_id,
-          target.invoice_id,
-        ]);
+      return inOrg(target.org_id, "write", async (tx) => {
+        const [invoice] = await tx.q(INVOICE, [target.org_id, target.invoice_id]);
+        if (!invoice) return [404, { error: "not_found" }];
         await tx.q(
-          `update invoice_public_tokens set last_viewed_at = $3, view_count = view_count + 1 where org_id = $1 and token_hash = $2 returning view_count`,
+          `UPDATE invoice_public_tokens SET last_viewed_at = $3, view_count = view_count + 1 WHERE org_id = $1 AND token_hash = $2`,
           [target.org_id, hash, new Date()],
         );
-        return [200, { org_name: org?.name, ...invoice, items, payments }];
+        return [200, invoice];
       });
     }
     if (req.method === "POST" && u.pathname === "/webhooks/stripe") {
@@ -201,8 +214,8 @@ export function rawBaseline(url: string): { handler: http.RequestListener; close
       const o = event.data.object;
       const orgId = o.metadata.org_id;
       if (!UUID.test(orgId)) return [400, { error: "bad_request" }];
-      await pool.query(`select o.* from organizations o where o.org_id = $1 limit 1`, [orgId]);
-      return inOrg(orgId, async (tx) => {
+      await inOrg(orgId, "write", (tx) => tx.q(`select o.* from organizations o where o.org_id = $1 limit 1`, [orgId]));
+      return inOrg(orgId, "write", async (tx) => {
         const [receipt] = await tx.q(
           `INSERT INTO stripe_event_receipts (stripe_event_id, org_id, payment_intent_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING stripe_event_id`,
           [event.id, orgId, o.id],

@@ -7,7 +7,8 @@ export type ScopingVariant = { name: string; medianMs: number; p95Ms: number };
 /**
  * `overheadMs`: what scoping costs the apps' request path (a read transaction with the org's set_config, a statement
  * by `sqlRows`, against the same statement on the same pool without any); `ormEntityOverheadMs`: the same for a
- * `withOrg` + `findOne` against an unscoped `findOne` (entities, tenant filter, flush at commit); `pgOverheadMs`: plain pg.
+ * `withOrg` + `findOne` against an unscoped `findOne` (entities, tenant filter, flush at commit); `pgOverheadMs`: plain pg
+ * opening and ending its transaction the same way as the apps (pipelined, a read's COMMIT not waited for).
  */
 export type ScopingResult = { overheadMs: number; ormEntityOverheadMs: number; pgOverheadMs: number; variants: ScopingVariant[] };
 
@@ -18,7 +19,7 @@ export type ScopingResult = { overheadMs: number; ormEntityOverheadMs: number; p
  */
 export async function measureScoping(ownerUrl: string, appUrl: string, orgId: string, iterations: number): Promise<ScopingResult> {
   const ownerPool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
-  const appPool = new pg.Pool({ connectionString: appUrl, max: 1 });
+  const appPool = new pg.Pool({ connectionString: appUrl, max: 1, pipeline: true });
   const plainOrm = await MikroORM.init(ormOptions(ownerUrl, { pool: { min: 1, max: 1 } }));
   const scopedOrm = await MikroORM.init(tenantOrmOptions(ormOptions(appUrl, { pool: { min: 1, max: 1 } })));
   try {
@@ -40,6 +41,24 @@ export async function measureScoping(ownerUrl: string, appUrl: string, orgId: st
           } finally {
             c.release();
           }
+        },
+      ],
+      [
+        "pg: the same, pipelined: READ ONLY+set_config sent with the query, COMMIT not waited for",
+        async (i) => {
+          const c = await appPool.connect();
+          const prelude = c.query(`START TRANSACTION READ ONLY; SELECT set_config('app.current_org', '${orgId}', true)`);
+          try {
+            await Promise.all([prelude, c.query(sql, [orgId, idAt(i)])]);
+          } catch (err) {
+            await c.query("ROLLBACK").catch(() => undefined);
+            c.release();
+            throw err;
+          }
+          c.query("COMMIT").then(
+            () => c.release(),
+            (err: unknown) => c.release(err instanceof Error ? err : new Error(String(err))),
+          );
         },
       ],
       [
@@ -79,7 +98,7 @@ export async function measureScoping(ownerUrl: string, appUrl: string, orgId: st
       return { name: variants[k]?.[0] ?? "", medianMs: at(0.5), p95Ms: at(0.95) };
     });
     const m = (k: number) => stats[k]?.medianMs ?? 0;
-    return { overheadMs: m(5) - m(4), ormEntityOverheadMs: m(3) - m(2), pgOverheadMs: m(1) - m(0), variants: stats };
+    return { overheadMs: m(6) - m(5), ormEntityOverheadMs: m(4) - m(3), pgOverheadMs: m(2) - m(0), variants: stats };
   } finally {
     await plainOrm.close(true);
     await scopedOrm.close(true);
