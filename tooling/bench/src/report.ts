@@ -34,11 +34,15 @@ export type Report = {
     small_org_bookings: number;
     large_org_bookings: number;
     probe_rate: number;
+    /** The mean of the runs alone before and after the loaded run. */
     alone_p50_ms: number;
     alone_p99_ms: number;
+    alone_before_p50_ms: number;
+    alone_after_p50_ms: number;
     loaded_p50_ms: number;
     loaded_p99_ms: number;
     large_org_rps: number;
+    large_org_non2xx: number;
     ratio_p50: number;
   };
   profiles: {
@@ -110,8 +114,10 @@ function markdown(r: Report): string {
   );
   const n = r.noisy_neighbour;
   lines.push(
-    `**Noisy neighbour:** the smallest org (${n.small_org_bookings} bookings) listing at ${n.probe_rate} req/s: p50 ${n.alone_p50_ms} ms / p99 ${n.alone_p99_ms} ms alone, ` +
+    `**Noisy neighbour:** the smallest org (${n.small_org_bookings} bookings) listing at ${n.probe_rate} req/s: p50 ${n.alone_p50_ms} ms / p99 ${n.alone_p99_ms} ms alone ` +
+      `(the mean of a run before and one after: p50 ${n.alone_before_p50_ms} and ${n.alone_after_p50_ms} ms), ` +
       `p50 ${n.loaded_p50_ms} ms / p99 ${n.loaded_p99_ms} ms while the largest org (${n.large_org_bookings.toLocaleString("en-US")} bookings) lists at ${r0(n.large_org_rps)} req/s ` +
+      `from a load process of its own (${n.large_org_non2xx} answers not 2xx) ` +
       `→ **${r2(n.ratio_p50)}×** at the median (goal within 1.5×: ${yes(n.ratio_p50 <= 1.5)}).`,
     "",
     "Where each scenario's time goes (closed-loop run; CPU from /proc of the server process and of PostgreSQL's backends, per request):",

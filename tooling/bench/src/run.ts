@@ -9,6 +9,7 @@ import pg from "pg";
 import { summariseProfiles } from "./cpu-profile.ts";
 import { loadBenchConfig } from "./config.ts";
 import { cloneTemplate, dropDatabase, ensureTemplate, type DatasetSize } from "./dataset.ts";
+import { loadInChild } from "./load-process.ts";
 import { load, type LoadResult } from "./load.ts";
 import { pacedLoad } from "./paced-load.ts";
 import { childrenCpuSeconds, postmasterPid, processCpuSeconds } from "./proc-cpu.ts";
@@ -259,24 +260,31 @@ async function main() {
     out(`[${elapsed()}] noisy neighbour: the smallest org's list alone, then with the largest org's list at full load`);
     const admin = byKind("admin");
     const probeRate = 40;
-    const alone = await pacedLoad(admin.url, targets.listSmallOrg, { seconds, connections: 4, rate: probeRate });
+    const probe = () => pacedLoad(admin.url, targets.listSmallOrg, { seconds, connections: 4, rate: probeRate });
+    // Alone before and after (the machine drifts), the large org's load from a process of its own (load-process.ts).
+    const aloneBefore = await probe();
     const [busy, noise] = await Promise.all([
-      pacedLoad(admin.url, targets.listSmallOrg, { seconds, connections: 4, rate: probeRate }),
-      load(admin.url, targets.listBookings, { seconds, connections: 12 }),
+      probe(),
+      loadInChild({ url: admin.url, request: targets.listBookings(), seconds, connections: 12 }),
     ]);
+    const aloneAfter = await probe();
+    const alone = { p50: (aloneBefore.p50 + aloneAfter.p50) / 2, p99: (aloneBefore.p99 + aloneAfter.p99) / 2 };
     const neighbour = {
       small_org_bookings: targets.smallOrg.bookings,
       large_org_bookings: targets.largeOrg.bookings,
       probe_rate: probeRate,
-      alone_p50_ms: alone.p50,
-      alone_p99_ms: alone.p99,
+      alone_p50_ms: Math.round(alone.p50 * 100) / 100,
+      alone_p99_ms: Math.round(alone.p99 * 100) / 100,
+      alone_before_p50_ms: aloneBefore.p50,
+      alone_after_p50_ms: aloneAfter.p50,
       loaded_p50_ms: busy.p50,
       loaded_p99_ms: busy.p99,
       large_org_rps: noise.rps,
+      large_org_non2xx: noise.non2xx,
       ratio_p50: busy.p50 / Math.max(0.01, alone.p50),
     };
     out(
-      `  alone p50 ${alone.p50} ms p99 ${alone.p99} ms; with the large org at ${noise.rps.toFixed(0)} req/s: p50 ${busy.p50} ms p99 ${busy.p99} ms → ${neighbour.ratio_p50.toFixed(2)}× at the median`,
+      `  alone p50 ${neighbour.alone_p50_ms} ms (before ${aloneBefore.p50}, after ${aloneAfter.p50}) p99 ${neighbour.alone_p99_ms} ms; with the large org at ${noise.rps.toFixed(0)} req/s: p50 ${busy.p50} ms p99 ${busy.p99} ms → ${neighbour.ratio_p50.toFixed(2)}× at the median`,
     );
 
     // CPU profiles (a separate pass: profiling slows the process down, so none of the figures above had it on).
