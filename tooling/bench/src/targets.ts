@@ -73,11 +73,13 @@ export async function loadTargets(ownerUrl: string, secrets: { jwt: string; webh
     ).rows.map((w) => ({
       auth: `Bearer ${signAccessToken({ audience: "worker-portal", sub: w.id, orgId: w.org_id, role: "worker" }, { keyRing, now, ttlSeconds: 3600 }).token}`,
     }));
+    // Links of invoices a customer is shown: a draft's or a void one's answer is 404, like an unknown link's.
     const links = (
       await c.query<{ slug: string; number: string }>(
         `SELECT o.slug, i.number FROM invoice_public_tokens t
          JOIN invoices i ON i.org_id = t.org_id AND i.id = t.invoice_id JOIN organizations o ON o.org_id = t.org_id
-         WHERE t.id IN (SELECT id FROM invoice_public_tokens TABLESAMPLE SYSTEM (5) LIMIT 5000)`,
+         WHERE t.id IN (SELECT id FROM invoice_public_tokens TABLESAMPLE SYSTEM (5) LIMIT 5000)
+           AND i.number IS NOT NULL AND i.status NOT IN ('draft', 'void')`,
       )
     ).rows.map((l) => `/i/bench-link-${l.slug.replace("bench-", "")}-${Number(l.number.replace("INV-", ""))}`);
     const issued = (
