@@ -81,7 +81,11 @@ export async function loadTargets(ownerUrl: string, secrets: { jwt: string; webh
          WHERE t.id IN (SELECT id FROM invoice_public_tokens TABLESAMPLE SYSTEM (5) LIMIT 5000)
            AND i.number IS NOT NULL AND i.status NOT IN ('draft', 'void')`,
       )
-    ).rows.map((l) => `/i/bench-link-${l.slug.replace("bench-", "")}-${Number(l.number.replace("INV-", ""))}`);
+    ).rows
+      .map((l) => `bench-link-${l.slug.replace("bench-", "")}-${Number(l.number.replace("INV-", ""))}`)
+      // A real link's token is 16 characters or more, and the app answers a shorter one 404 unread; a few generated ones are.
+      .filter((token) => token.length >= 16)
+      .map((token) => `/i/${token}`);
     const issued = (
       await c.query<{ org_id: string; id: string }>(
         `SELECT org_id, id FROM invoices WHERE status = 'issued' AND id IN (SELECT id FROM invoices TABLESAMPLE SYSTEM (5)) LIMIT 5000`,

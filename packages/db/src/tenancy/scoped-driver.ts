@@ -43,7 +43,9 @@ function beginSql(settings: TransactionSettings): string {
  * The BEGIN + set_config of a connection's open transaction while it is still on its way (or failed). Every statement
  * of that transaction waits for it as well as for its own answer, so none of them yields a result unless the org's
  * context was applied first; its COMMIT waits for it too. Cleared when it succeeds, or by the ROLLBACK that follows a
- * failure.
+ * failure. What the server does with a statement already sent behind a failed prelude: after a failed set_config the
+ * transaction is aborted and refuses it; were BEGIN itself to fail, it would run on its own without the org's
+ * setting, where row-level security lets it read and write nothing.
  */
 const preludes = new WeakMap<DatabaseConnection, Promise<unknown>>();
 const guarded = new WeakSet<DatabaseConnection>();
