@@ -14,9 +14,20 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds of every child of `parentPid` (the postmaster's backends and workers). */
+/**
+ * CPU seconds of every child of `parentPid` (the postmaster's backends and workers), those that exited included: a
+ * child's time moves to its parent's cutime/cstime when the parent reaps it, so a backend that ends between two
+ * readings no longer takes its time out of the difference (the figures came out negative before).
+ */
 export function childrenCpuSeconds(parentPid: number): number {
   let total = 0;
+  try {
+    const stat = readFileSync(`/proc/${parentPid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    total += (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     try {
