@@ -77,13 +77,32 @@ async function startServer(kind: ServerKind, serveEnv: Record<string, string>, p
 
 type Measured = { max: LoadResult; fixed: LoadResult; nodeCpuMsPerReq: number; pgCpuMsPerReq: number | null };
 
-async function measure(server: Server, make: ReqFactory, pgPid: number | undefined): Promise<Measured> {
+/**
+ * A CHECKPOINT before each measurement: the pages a write scenario dirtied (or the template's clone) are written out
+ * now, not by the checkpointer in the middle of the next measurement, where they made its p99 (app and baseline
+ * alike). Needs a superuser (or pg_checkpoint); skipped without one.
+ */
+async function checkpoint(ownerUrl: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ownerUrl });
+  try {
+    await c.connect();
+    await c.query("CHECKPOINT");
+  } catch {
+    // not permitted on this server: measured without
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+async function measure(server: Server, make: ReqFactory, pgPid: number | undefined, ownerUrl: string): Promise<Measured> {
+  await checkpoint(ownerUrl);
   await load(server.url, make, { seconds: Math.min(2, seconds), connections: 8 });
   const cpu0 = processCpuSeconds(server.child.pid ?? 0);
   const pg0 = pgPid ? childrenCpuSeconds(pgPid) : 0;
   const max = await load(server.url, make, { seconds, connections: 16 });
   const nodeCpuMsPerReq = ((processCpuSeconds(server.child.pid ?? 0) - cpu0) * 1000) / Math.max(1, max.requests);
   const pgCpuMsPerReq = pgPid ? ((childrenCpuSeconds(pgPid) - pg0) * 1000) / Math.max(1, max.requests) : null;
+  await checkpoint(ownerUrl);
   const fixed = await pacedLoad(server.url, make, { seconds, connections: 16, rate: max.rps / 2 });
   return { max, fixed, nodeCpuMsPerReq, pgCpuMsPerReq };
 }
@@ -222,9 +241,9 @@ async function main() {
     const only = config.only;
     for (const s of plan.filter((p) => !only || only.includes(p.name))) {
       out(`[${elapsed()}] ${s.name}`);
-      const app = await measure(byKind(s.kind), s.make, pgPid);
+      const app = await measure(byKind(s.kind), s.make, pgPid, ownerUrl);
       const appStatements = await topStatements(ownerUrl);
-      const base = await measure(byKind("raw"), s.make, pgPid);
+      const base = await measure(byKind("raw"), s.make, pgPid, ownerUrl);
       await topStatements(ownerUrl);
       const row: ScenarioRow = {
         name: s.name,
@@ -262,6 +281,7 @@ async function main() {
     const probeRate = 40;
     const probe = () => pacedLoad(admin.url, targets.listSmallOrg, { seconds, connections: 4, rate: probeRate });
     // Alone before and after (the machine drifts), the large org's load from a process of its own (load-process.ts).
+    await checkpoint(ownerUrl);
     const aloneBefore = await probe();
     const [busy, noise] = await Promise.all([
       probe(),
