@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type http from "node:http";
 import pg from "pg";
+import { INVOICE_SQL } from "../../../apps/public-invoices/src/invoices/public-invoice.ts";
 
 /**
  * The baseline: node:http + pg, no framework, no ORM, the same SQL statements the apps send for each scenario (as
@@ -36,16 +37,6 @@ const BOOKING_COLUMNS = `b.id, b.client_id, b.team_id, b.status, ${utc("b.starts
 const ADDONS = `SELECT oa.id, oa.booking_id, oa.addon_id, a.name, oa.quantity, oa.unit_price_cents
   FROM order_addons oa JOIN addon_definitions a ON a.org_id = oa.org_id AND a.id = oa.addon_id
   WHERE oa.org_id = $1 AND oa.booking_id = ANY($2::uuid[])`;
-const INVOICE = `SELECT i.id, i.number, i.status, i.currency, i.subtotal_cents, i.tax_cents, i.total_cents,
-    ${utc("i.issued_at")} AS issued_at, ${utc("i.due_at")} AS due_at, o.name AS org_name,
-    coalesce((SELECT json_agg(json_build_object('description', it.description, 'quantity', it.quantity,
-        'unit_price_cents', it.unit_price_cents, 'tax_rate_bps', it.tax_rate_bps) ORDER BY it.position)
-      FROM invoice_items it WHERE it.org_id = i.org_id AND it.invoice_id = i.id), '[]') AS items,
-    coalesce((SELECT json_agg(p.amount_cents) FROM invoice_payments p WHERE p.org_id = i.org_id AND p.invoice_id = i.id), '[]') AS payments,
-    coalesce((SELECT json_agg(json_build_object('kind', a.kind, 'amount_cents', a.amount_cents))
-      FROM financial_adjustment_events a WHERE a.org_id = i.org_id AND a.invoice_id = i.id), '[]') AS adjustments
-  FROM invoices i JOIN organizations o ON o.org_id = i.org_id
- WHERE i.org_id = $1 AND i.id = $2`;
 
 export function rawBaseline(url: string): { handler: http.RequestListener; close: () => Promise<void> } {
   const pool = new pg.Pool({ connectionString: url, max: 10, application_name: "raw-baseline", pipeline: true });
@@ -196,7 +187,7 @@ export function rawBaseline(url: string): { handler: http.RequestListener; close
       ).rows;
       if (!target) return [404, { error: "not_found" }];
       return inOrg(target.org_id, "write", async (tx) => {
-        const [invoice] = await tx.q(INVOICE, [target.org_id, target.invoice_id]);
+        const [invoice] = await tx.q(INVOICE_SQL, [target.org_id, target.invoice_id]);
         if (!invoice) return [404, { error: "not_found" }];
         await tx.q(
           `UPDATE invoice_public_tokens SET last_viewed_at = $3, view_count = view_count + 1 WHERE org_id = $1 AND token_hash = $2`,
