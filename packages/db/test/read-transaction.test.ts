@@ -1,14 +1,12 @@
-import { MikroORM } from "@mikro-orm/postgresql";
-import pg from "pg";
+import type { MikroORM } from "@mikro-orm/postgresql";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Booking } from "../src/entities/index.ts";
-import { ormOptions } from "../src/orm/orm-config.ts";
 import { readTransaction } from "../src/tenancy/read-transaction.ts";
 import { sqlRows } from "../src/tenancy/sql-rows.ts";
 import { TenantError } from "../src/tenancy/tenant-errors.ts";
 import { orgEntityManager } from "../src/tenancy/with-org.ts";
-import { tenantOrmOptions } from "../src/tenancy/tenant-orm.ts";
-import { asAppRole, createTestDatabase, UNSCOPED_ON_PURPOSE, type TestDatabase } from "../src/testing/index.ts";
+import { openTenantHarness, UNSCOPED_ON_PURPOSE, type TenantHarness } from "../src/testing/index.ts";
 import { recording } from "../src/testing/sql-recorder.ts";
 
 const A = "5b2e8d3f-6c4a-4e79-8f1b-2d3c4e5f6a01";
@@ -17,34 +15,18 @@ const B = "6c3f9e4a-7d5b-4f8a-9a2c-3e4f5a6b7c02";
 const recordedSince = (from: number) => recording.statements.slice(from).map((s) => s.sql.trim().toLowerCase());
 
 describe("readTransaction: one read-only transaction per read, its COMMIT not waited for", () => {
-  let db: TestDatabase;
-  let owner: pg.Client;
   /** A pool of ONE connection: a read whose COMMIT never released it would block the next read forever. */
+  let h: TenantHarness;
   let orm: MikroORM;
+  let owner: pg.Client;
 
   beforeAll(async () => {
-    db = await createTestDatabase("head");
-    owner = new pg.Client({ connectionString: db.url });
-    await owner.connect();
-    for (const [org, slug, bookings] of [
-      [A, "read-a", 2],
-      [B, "read-b", 3],
-    ] as const) {
-      await owner.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $2)`, [org, slug]);
-      await owner.query(`INSERT INTO client_users (org_id, name) VALUES ($1, 'c')`, [org]);
-      await owner.query(
-        `INSERT INTO bookings (org_id, client_id, starts_at, duration_minutes, address, price_cents, currency)
-         SELECT $1, (SELECT id FROM client_users WHERE org_id = $1), now(), 60, 'x', 1000, 'USD' FROM generate_series(1, $2)`,
-        [org, bookings],
-      );
-    }
-    orm = await MikroORM.init(tenantOrmOptions(ormOptions(asAppRole(db.url), { pool: { min: 0, max: 1 } })));
+    h = await openTenantHarness({ poolMax: 1 });
+    ({ orm, owner } = h);
+    await h.seedOrg(A, "read-a", 2);
+    await h.seedOrg(B, "read-b", 3);
   });
-  afterAll(async () => {
-    await orm.close(true);
-    await owner.end();
-    await db.drop();
-  });
+  afterAll(() => h.close());
 
   it("starts READ ONLY with the org's set_config in one round trip; row-level security shows only that org; COMMIT follows", async () => {
     const from = recording.statements.length;

@@ -1,52 +1,34 @@
-import { MikroORM } from "@mikro-orm/postgresql";
-import pg from "pg";
+import type { MikroORM } from "@mikro-orm/postgresql";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Booking } from "../src/entities/index.ts";
-import { ormOptions } from "../src/orm/orm-config.ts";
 import { TenantError } from "../src/tenancy/tenant-errors.ts";
 import { orgEntityManager, userEntityManager, withOrg, withUser } from "../src/tenancy/with-org.ts";
-import { tenantOrmOptions } from "../src/tenancy/tenant-orm.ts";
-import { asAppRole, createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
+import { openTenantHarness, type TenantHarness } from "../src/testing/index.ts";
 import { recording } from "../src/testing/sql-recorder.ts";
 
 const A = "4a1d7c2e-5b3f-4d68-9e0a-1c2b3d4e5f60";
 const B = "9b2e8d3f-6c4a-4e79-8f1b-2d3c4e5f6a71";
 
-/** What the app role sent during `work`, as pg received it (one entry per round trip). */
+/** What the app role sent during `work`, as pg received it (one entry per message). */
 async function sentDuring(work: () => Promise<unknown>): Promise<string[]> {
   const from = recording.statements.length;
   await work();
   return recording.statements.slice(from).map((s) => s.sql.trim().toLowerCase());
 }
 
-describe("BEGIN and the org's set_config go to PostgreSQL in one round trip", () => {
-  let db: TestDatabase;
-  let owner: pg.Client;
+describe("BEGIN and the org's set_config go to PostgreSQL as one message, ahead of the first statement", () => {
+  let h: TenantHarness;
   let orm: MikroORM;
+  let owner: pg.Client;
 
   beforeAll(async () => {
-    db = await createTestDatabase("head");
-    owner = new pg.Client({ connectionString: db.url });
-    await owner.connect();
-    for (const [org, slug] of [
-      [A, "begin-a"],
-      [B, "begin-b"],
-    ] as const) {
-      await owner.query(`INSERT INTO organizations (org_id, name, slug) VALUES ($1, $2, $2)`, [org, slug]);
-      await owner.query(`INSERT INTO client_users (org_id, name) VALUES ($1, 'c')`, [org]);
-      await owner.query(
-        `INSERT INTO bookings (org_id, client_id, starts_at, duration_minutes, address, price_cents, currency)
-         VALUES ($1, (SELECT id FROM client_users WHERE org_id = $1), now(), 60, 'x', 1000, 'USD')`,
-        [org],
-      );
-    }
-    orm = await MikroORM.init(tenantOrmOptions(ormOptions(asAppRole(db.url), { pool: { min: 0, max: 2 } })));
+    h = await openTenantHarness({ poolMax: 2 });
+    ({ orm, owner } = h);
+    await h.seedOrg(A, "begin-a", 1);
+    await h.seedOrg(B, "begin-b", 1);
   });
-  afterAll(async () => {
-    await orm.close(true);
-    await owner.end();
-    await db.drop();
-  });
+  afterAll(() => h.close());
 
   it("withOrg: begin + set_config, the statements, commit; row-level security sees the org", async () => {
     let seen: string | undefined;

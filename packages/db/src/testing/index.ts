@@ -4,3 +4,4 @@ export { asAppRole, TEST_APP_ROLE_PASSWORD } from "./app-role.ts";
 export { snapshotCatalog, checksumTables, type CatalogSnapshot, type TableChecksum } from "../postgres/catalog.ts";
 export { UNSCOPED_ON_PURPOSE } from "./sql-audit.ts";
 export { orgChecksums } from "./org-checksums.ts";
+export { openTenantHarness, type TenantHarness } from "./tenant-harness.ts";
