@@ -57,9 +57,12 @@ function guard(connection: DatabaseConnection): void {
   connection.executeQuery = async <R>(query: CompiledQuery) => {
     const prelude = preludes.get(connection);
     if (prelude === undefined) return execute<R>(query);
-    // Results come back in the order sent, so the prelude settles first; if it failed, this result is not used.
-    const [, result] = await Promise.all([prelude, execute<R>(query)]);
-    return result;
+    // Both answers are awaited; if the prelude failed, its error is the one reported (the statement behind it fails
+    // too, as "transaction aborted") and this result is not used.
+    const [before, result] = await Promise.allSettled([prelude, execute<R>(query)]);
+    if (before.status === "rejected") throw before.reason;
+    if (result.status === "rejected") throw result.reason;
+    return result.value;
   };
 }
 
