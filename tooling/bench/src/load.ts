@@ -1,7 +1,16 @@
 import autocannon from "autocannon";
 import type { ReqFactory } from "./targets.ts";
 
-export type LoadResult = { rps: number; p50: number; p99: number; requests: number; non2xx: number; errors: number };
+export type LoadResult = {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  /** pacedLoad only: how late the load generator itself sent its requests (p99, ms), counted in `p99` too. */
+  lateP99?: number;
+};
 
 /**
  * One closed-loop autocannon run from this process against a server in another: each connection sends its next

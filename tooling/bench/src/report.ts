@@ -11,6 +11,9 @@ export type ScenarioRow = {
   p99_ms: number;
   baseline_p50_ms: number;
   baseline_p99_ms: number;
+  /** How late the load generator sent the paced run's requests (p99, ms): part of the p99, not the server's. */
+  late_p99_ms: number;
+  baseline_late_p99_ms: number;
   errors: number;
   baseline_errors: number;
   node_cpu_ms_per_req: number;
@@ -120,10 +123,10 @@ function markdown(r: Report): string {
       `from a load process of its own (${n.large_org_non2xx} answers not 2xx) ` +
       `→ **${r2(n.ratio_p50)}×** at the median (goal within 1.5×: ${yes(n.ratio_p50 <= 1.5)}).`,
     "",
-    "Where each scenario's time goes (closed-loop run; CPU from /proc of the server process and of PostgreSQL's backends, per request):",
+    "Where each scenario's time goes (CPU from /proc of the server process and of PostgreSQL's backends per request in the closed-loop run; how late the load generator itself sent the paced run's requests, which its p99 includes):",
     "",
-    "| scenario | app: Node CPU ms/req | app: PostgreSQL CPU ms/req | baseline: Node / PostgreSQL CPU ms/req | top statements by PostgreSQL time (pg_stat_statements, app run) |",
-    "|---|---|---|---|---|",
+    "| scenario | app: Node CPU ms/req | app: PostgreSQL CPU ms/req | baseline: Node / PostgreSQL CPU ms/req | half rate: requests sent late, p99 ms (app / baseline) | top statements by PostgreSQL time (pg_stat_statements, app run) |",
+    "|---|---|---|---|---|---|",
   );
   for (const s of r.scenarios) {
     const top = s.top_statements
@@ -132,7 +135,8 @@ function markdown(r: Report): string {
       .join("<br>");
     lines.push(
       `| ${s.name} | ${r2(s.node_cpu_ms_per_req)} | ${s.pg_cpu_ms_per_req === null ? "?" : r2(s.pg_cpu_ms_per_req)} | ` +
-        `${r2(s.baseline_node_cpu_ms_per_req)} / ${s.baseline_pg_cpu_ms_per_req === null ? "?" : r2(s.baseline_pg_cpu_ms_per_req)} | ${top} |`,
+        `${r2(s.baseline_node_cpu_ms_per_req)} / ${s.baseline_pg_cpu_ms_per_req === null ? "?" : r2(s.baseline_pg_cpu_ms_per_req)} | ` +
+        `${s.late_p99_ms} / ${s.baseline_late_p99_ms} | ${top} |`,
     );
   }
   if (r.profiles.length > 0) {

@@ -254,6 +254,8 @@ async function main() {
         p99_ms: app.fixed.p99,
         baseline_p50_ms: base.fixed.p50,
         baseline_p99_ms: base.fixed.p99,
+        late_p99_ms: app.fixed.lateP99 ?? 0,
+        baseline_late_p99_ms: base.fixed.lateP99 ?? 0,
         errors: app.max.non2xx + app.max.errors + app.fixed.non2xx + app.fixed.errors,
         baseline_errors: base.max.non2xx + base.max.errors + base.fixed.non2xx + base.fixed.errors,
         node_cpu_ms_per_req: app.nodeCpuMsPerReq,
@@ -264,7 +266,8 @@ async function main() {
       };
       rows.push(row);
       out(
-        `  app ${row.rps.toFixed(0)} req/s (p50 ${row.p50_ms} ms, p99 ${row.p99_ms} ms at half), baseline ${row.baseline_rps.toFixed(0)} req/s → ${row.ratio.toFixed(2)}×; ` +
+        `  app ${row.rps.toFixed(0)} req/s (p50 ${row.p50_ms} ms, p99 ${row.p99_ms} ms at half, sent late p99 ${row.late_p99_ms} ms; ` +
+          `baseline p99 ${row.baseline_p99_ms}, late ${row.baseline_late_p99_ms}), baseline ${row.baseline_rps.toFixed(0)} req/s → ${row.ratio.toFixed(2)}×; ` +
           `node ${row.node_cpu_ms_per_req.toFixed(2)} ms CPU/req (baseline ${row.baseline_node_cpu_ms_per_req.toFixed(2)}), ` +
           `postgres ${row.pg_cpu_ms_per_req?.toFixed(2) ?? "?"} ms CPU/req; errors ${row.errors}/${row.baseline_errors}`,
       );
