@@ -12,7 +12,7 @@ type Gate = ReturnType<typeof fairShare>;
 
 /**
  * A server whose requests finish only when the test says so: `release(org)` answers the oldest running request of
- * that org. The order in which requests START is what the gate decides.
+ * that org, `releaseNewest(org)` the newest. The order in which requests START is what the gate decides.
  */
 async function gatedServer(
   concurrency: number,
@@ -20,6 +20,7 @@ async function gatedServer(
   answerAtOnce = false,
   maxRunningPerKey?: number,
   stepAsideMs?: number,
+  now?: () => number,
 ) {
   const started: string[] = [];
 
@@ -29,6 +30,7 @@ async function gatedServer(
     maxQueuedPerKey,
     ...(maxRunningPerKey ? { maxRunningPerKey } : {}),
     ...(stepAsideMs === undefined ? {} : { stepAsideMs }),
+    ...(now === undefined ? {} : { now }),
     keyOf: (req) => String(req.headers["x-org"] ?? "public"),
   });
   const app = express();
@@ -64,12 +66,13 @@ async function gatedServer(
       req.end(body);
     });
   const release = (org: string) => running.get(org)?.shift()?.();
+  const releaseNewest = (org: string) => running.get(org)?.pop()?.();
   const close = async () => {
     agent.destroy();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
-  return { gate, started, send, release, close };
+  return { gate, started, send, release, releaseNewest, close };
 }
 
 const until = async (check: () => boolean) => {
@@ -168,6 +171,39 @@ describe("fairShare: turns between orgs", () => {
     s.release("org");
     expect(await slow).toBe(200);
     expect(await Promise.all(later)).toEqual([200, 200]);
+    expect(s.gate.stats()).toEqual({ running: 0, queued: 0, keys: 0 });
+  });
+
+  it("with stepAsideMs, waits on the youngest request still RUNNING, not on one that already ended", async () => {
+    let t = 0;
+    const s = await gatedServer(10, 100, false, 3, 100, () => t);
+    closeServer = s.close;
+    const other = s.send("other", "o0");
+    await until(() => s.started.length === 1);
+    s.release("other");
+    expect(await other).toBe(200);
+    const old = s.send("org", "old");
+    await until(() => s.started.length === 2);
+    t = 150;
+    const young = s.send("org", "young");
+    await until(() => s.started.length === 3);
+    s.releaseNewest("org");
+    expect(await young).toBe(200);
+    // "old" has run 160 ms; "young" started 10 ms ago but has ended: the next may start beside "old" at once.
+    t = 160;
+    const third = s.send("org", "third");
+    await until(() => s.started.length === 4);
+    expect(s.started).toEqual(["other:o0", "org:old", "org:young", "org:third"]);
+    // While "third" (10 ms old) runs, a fourth waits its turn, and starts when "third" ends.
+    t = 170;
+    const fourth = s.send("org", "fourth");
+    await until(() => s.gate.stats().queued === 1);
+    expect(s.gate.stats()).toMatchObject({ running: 2, queued: 1 });
+    s.releaseNewest("org");
+    await until(() => s.started.length === 5);
+    s.release("org");
+    s.release("org");
+    expect(await Promise.all([old, third, fourth])).toEqual([200, 200, 200]);
     expect(s.gate.stats()).toEqual({ running: 0, queued: 0, keys: 0 });
   });
 

@@ -2,10 +2,11 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 
 /**
  * Runs a read (a GET) in ONE read-only transaction of `em`'s org: `START TRANSACTION READ ONLY` and its `set_config`
- * in one message pipelined with the first query of `work` (scoped-driver.ts), every query on that connection, then COMMIT. Unlike `em.transactional`, nothing is
- * flushed or merged back: a read has nothing to write, and computing change sets for every entity it loaded (50
- * bookings with their add-ons for a list) was a tenth of a list request's CPU in `pnpm bench`. The entities `work`
- * loads live in a fork that is dropped afterwards; a write must go through `mutate`, which opens its own transaction.
+ * in one message pipelined with the first query of `work` (scoped-driver.ts), every query on that connection, then
+ * COMMIT. Unlike `em.transactional`, nothing is flushed or merged back: a read has nothing to write, and computing
+ * change sets for every entity it loaded (50 bookings with their add-ons for a list) was a tenth of a list request's
+ * CPU in `pnpm bench`. The entities `work` loads live in a fork that is dropped afterwards; a write must go through
+ * `mutate`, which opens its own transaction.
  *
  * The COMMIT is sent but not waited for: the answer is ready when `work` is, and the connection goes back to the pool
  * when the COMMIT completes. Waiting would add a round trip to every read for nothing: the transaction is READ ONLY

@@ -18,6 +18,8 @@ export type FairShareOptions = {
   stepAsideMs?: number;
   /** How long an org counts as "about" after its last request, for `stepAsideMs` (default 1000 ms). */
   presenceMs?: number;
+  /** The clock of `stepAsideMs` and `presenceMs`, in ms (default `performance.now`; tests set their own). */
+  now?: () => number;
   /** Requests one org may have waiting; more are refused with 429 `rate_limited` (that org only). */
   maxQueuedPerKey: number;
   /**
@@ -29,8 +31,8 @@ export type FairShareOptions = {
 
 export type FairShareStats = { running: number; queued: number; keys: number };
 
-/** A waiting request: how to start it, and whether its client is still there. */
-type Waiting = { start: () => void; gone: () => boolean };
+/** A waiting request: how to start it, whether its client is still there, and when it started (once running). */
+type Waiting = { start: () => void; gone: () => boolean; startedAt: number };
 
 /**
  * Admission in turns between orgs (one server's share of fairness between tenants): at most `concurrency` requests
@@ -45,6 +47,7 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
   const perKey = options.maxRunningPerKey ?? options.concurrency;
   const stepAsideMs = options.stepAsideMs;
   const presenceMs = options.presenceMs ?? 1000;
+  const clock = options.now ?? (() => performance.now());
   /** Keys that sent a request lately, with when (pruned now and then, so stale ones linger by a quarter at most). */
   const seen = new Map<string, number>();
   let prunedAt = 0;
@@ -60,28 +63,30 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
   let queued = 0;
   let tick = 0;
   /**
-   * Per key with anything running or waiting: its running count, its waiting requests, when it last started one (a
-   * turn counter, for ties) and at what time (ms), for `stepAsideMs`.
+   * Per key with anything running or waiting: when each of its running requests started (ms; as many as are running),
+   * its waiting requests, and when it last started one (a turn counter, for ties).
    */
-  type Entry = { running: number; waiting: Waiting[]; lastStart: number; lastStartAt: number };
+  type Entry = { starts: number[]; waiting: Waiting[]; lastStart: number };
   const keys = new Map<string, Entry>();
 
   const entry = (key: string) => {
     let e = keys.get(key);
     if (!e) {
-      e = { running: 0, waiting: [], lastStart: 0, lastStartAt: 0 };
+      e = { starts: [], waiting: [], lastStart: 0 };
       keys.set(key, e);
     }
     return e;
   };
+  /** When the youngest of the key's running requests started. */
+  const youngest = (e: Entry) => Math.max(...e.starts);
   /**
-   * Whether this key may start one more now. With `stepAsideMs`, its newest running request must have run that long
-   * (so must all the others, started before it); a request that ended early does not matter, it is not running.
+   * Whether this key may start one more now. With `stepAsideMs` and other orgs about, the youngest of its running
+   * requests (so every one of them) must have run that long.
    */
   const mayStart = (key: string, e: Entry | undefined, now: number): boolean => {
-    if (!e || e.running === 0) return true;
-    if (e.running >= perKey) return false;
-    return stepAsideMs === undefined || now - e.lastStartAt >= stepAsideMs || !othersAbout(key);
+    if (!e || e.starts.length === 0) return true;
+    if (e.starts.length >= perKey) return false;
+    return stepAsideMs === undefined || now - youngest(e) >= stepAsideMs || !othersAbout(key);
   };
   /** One timer for the moment the earliest key blocked only by `stepAsideMs` may start again. */
   let wakeAt = Infinity;
@@ -96,33 +101,35 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
         wakeAt = Infinity;
         startNext();
       },
-      Math.max(1, at - performance.now()),
+      Math.max(1, at - clock()),
     );
     wake.unref();
   };
   const forgetIfIdle = (key: string) => {
     const e = keys.get(key);
-    if (e && e.running === 0 && e.waiting.length === 0) keys.delete(key);
+    if (e && e.starts.length === 0 && e.waiting.length === 0) keys.delete(key);
   };
-  const begin = (key: string) => {
+  const begin = (key: string, w: Waiting) => {
     const e = entry(key);
-    e.running += 1;
+    w.startedAt = clock();
+    e.starts.push(w.startedAt);
     e.lastStart = ++tick;
-    e.lastStartAt = performance.now();
     running += 1;
   };
 
   function startNext(): void {
     while (running < options.concurrency) {
-      const now = performance.now();
+      const now = clock();
       let best: { key: string; running: number; lastStart: number; waiting: Waiting[] } | undefined;
       for (const [key, e] of keys) {
         if (e.waiting.length === 0) continue;
         if (!mayStart(key, e, now)) {
-          if (stepAsideMs !== undefined && e.running < perKey) wakeLater(e.lastStartAt + stepAsideMs);
+          if (stepAsideMs !== undefined && e.starts.length < perKey) wakeLater(youngest(e) + stepAsideMs);
           continue;
         }
-        if (!best || e.running < best.running || (e.running === best.running && e.lastStart < best.lastStart)) best = { key, ...e };
+        const n = e.starts.length;
+        if (!best || n < best.running || (n === best.running && e.lastStart < best.lastStart))
+          best = { key, running: n, lastStart: e.lastStart, waiting: e.waiting };
       }
       const next = best?.waiting.shift();
       if (!best || !next) return;
@@ -133,7 +140,7 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
         forgetIfIdle(best.key);
         continue;
       }
-      begin(best.key);
+      begin(best.key, next);
       next.start();
     }
   }
@@ -151,6 +158,7 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
       }),
       // Not `req.destroyed`: a request whose body was read is destroyed too (autoDestroy), though its client waits.
       gone: () => res.writableEnded || req.socket.destroyed,
+      startedAt: 0,
     };
     // 'close' follows every response, finished or aborted: the slot is given back exactly once.
     res.once("close", () => {
@@ -159,7 +167,8 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
       const e = keys.get(key);
       if (started) {
         running -= 1;
-        if (e) e.running -= 1;
+        const at = e?.starts.indexOf(waiting.startedAt) ?? -1;
+        if (e && at >= 0) e.starts.splice(at, 1);
         forgetIfIdle(key);
         startNext();
         return;
@@ -172,10 +181,10 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
         forgetIfIdle(key);
       }
     });
-    const now = performance.now();
+    const now = clock();
     arrive(key, now);
     if (running < options.concurrency && queued === 0 && mayStart(key, keys.get(key), now)) {
-      begin(key);
+      begin(key, waiting);
       waiting.start();
       return;
     }
