@@ -10,8 +10,10 @@ import { loadConfig } from "./config.ts";
 const config = loadConfigOrExit(loadConfig);
 const logger = createLogger(config.logLevel, "public-invoices");
 if (config.stripeWebhookSecretGenerated) logger.warn("STRIPE_WEBHOOK_SECRET is unset: using a secret generated for this run");
-// The rate limiter's pool (rate-limiter-flexible speaks pg directly) and readiness; the ORM has its own pool.
-const pool = createPgPool(config.databaseUrl, { applicationName: "public-invoices" });
+// The rate limiter's pool (rate-limiter-flexible speaks pg directly) and readiness; the ORM has its own pool. Its only
+// writes are the per-IP counters, one per link opened: they commit without waiting for an fsync (a crash of the
+// database may forget the last moment's counts; nothing else is written through this pool).
+const pool = createPgPool(config.databaseUrl, { applicationName: "public-invoices", asynchronousCommit: true });
 const orm = await MikroORM.init(
   tenantOrmOptions(ormOptions(config.databaseUrl, { pool: { min: 0, max: 10 }, driverOptions: { application_name: "public-invoices" } })),
 );

@@ -1,3 +1,4 @@
+import { recording } from "@cleanops/db/testing/sql-recorder";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addLink, seedInvoice, startTestApp, type SeededInvoice, type TestApp } from "./support/test-app.ts";
@@ -98,11 +99,22 @@ describe("GET /i/{token}", () => {
     expect(new Set(jsons.map((e) => `${e.code}:${e.message}`))).toEqual(new Set(["not_found:No such invoice."]));
   });
 
-  it("counts views of the link that was opened", async () => {
+  it("counts views of the link that was opened, committed without waiting for the WAL flush", async () => {
     const link = await addLink(t.owner, b.orgId, b.invoiceId);
     tokensSeen.push(link.token);
+    const from = recording.statements.length;
     await request(t.app).get(`/i/${link.token}`).expect(200);
     await request(t.app).get(`/i/${link.token}`).set("Accept", "application/json").expect(200);
+    const begins = recording.statements
+      .slice(from)
+      .map((s) => s.sql.trim().toLowerCase())
+      .filter((sql) => sql.startsWith("begin"));
+    expect(begins).toEqual(
+      Array.from(
+        { length: 2 },
+        () => `begin; select set_config('app.current_org', '${b.orgId}', true), set_config('synchronous_commit', 'off', true)`,
+      ),
+    );
     const row = await t.owner.query<{ view_count: number; last_viewed_at: Date | null }>(
       `SELECT view_count, last_viewed_at FROM invoice_public_tokens WHERE id = $1`,
       [link.linkId],

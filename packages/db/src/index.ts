@@ -57,7 +57,7 @@ export { ormOptions, MIGRATION_BOOKKEEPING_TABLES } from "./orm/orm-config.ts";
 export * as entities from "./entities/index.ts";
 export { ALL_ENTITIES, BUSINESS_ENTITIES, PLATFORM_ENTITIES } from "./entities/index.ts";
 export { tenantOrmOptions } from "./tenancy/tenant-orm.ts";
-export { orgEntityManager, userEntityManager, withOrg, withUser } from "./tenancy/with-org.ts";
+export { orgEntityManager, userEntityManager, withOrg, withUser, type OrgTransactionOptions } from "./tenancy/with-org.ts";
 export { readTransaction } from "./tenancy/read-transaction.ts";
 export { isoUtc, sqlRows } from "./tenancy/sql-rows.ts";
 export { TenantError, type TenantErrorCode } from "./tenancy/tenant-errors.ts";

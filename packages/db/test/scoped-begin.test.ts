@@ -45,6 +45,34 @@ describe("BEGIN and the org's set_config go to PostgreSQL as one message, ahead 
     expect(sent.filter((s) => s.includes("set_config"))).toHaveLength(1);
   });
 
+  it("asynchronousCommit: synchronous_commit is off in that transaction only, set in the same message; the write commits", async () => {
+    // `source` tells a value set in this session (set_config) from the server's own, whatever the server's default
+    // (the test server runs with synchronous_commit off already).
+    const setting = async (em: { execute: (sql: string) => Promise<unknown[]> }) =>
+      (await em.execute(`select setting, source from pg_settings where name = 'synchronous_commit'`))[0];
+    let inside: unknown;
+    const sent = await sentDuring(() =>
+      withOrg(
+        orm,
+        A,
+        async (em) => {
+          inside = await setting(em);
+          await em.execute(`update bookings set notes = 'async' where org_id = '${A}'`);
+        },
+        { asynchronousCommit: true },
+      ),
+    );
+    expect(inside).toEqual({ setting: "off", source: "session" });
+    expect(sent[0]).toBe(`begin; select set_config('app.current_org', '${A}', true), set_config('synchronous_commit', 'off', true)`);
+    // Both connections of the pool afterwards, in an ordinary withOrg: the server's own setting again.
+    const after = await Promise.all([A, B].map((org) => withOrg(orm, org, (em) => setting(em))));
+    expect(after.map((a) => (a as { source: string }).source)).not.toContain("session");
+    const written = await owner.query<{ org_id: string; n: number }>(
+      `SELECT org_id, count(*)::int AS n FROM bookings WHERE notes = 'async' GROUP BY org_id`,
+    );
+    expect(written.rows).toEqual([{ org_id: A, n: 1 }]);
+  });
+
   it("a query outside a transaction on an org-bound em is wrapped the same way", async () => {
     const em = orgEntityManager(orm, B);
     let orgs: string[] = [];

@@ -40,13 +40,21 @@ const ADDONS = `SELECT oa.id, oa.booking_id, oa.addon_id, a.name, oa.quantity, o
 
 export function rawBaseline(url: string): { handler: http.RequestListener; close: () => Promise<void> } {
   const pool = new pg.Pool({ connectionString: url, max: 10, application_name: "raw-baseline", pipeline: true });
+  // public-invoices' rate-limiter pool: its counters commit without waiting for the WAL flush, as the app's do.
+  const limiterPool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    application_name: "raw-baseline",
+    options: "-c synchronous_commit=off",
+  });
 
   /** One transaction of the org, as the tenant ORM opens it (scoped-driver.ts) and `readTransaction` ends a read. */
-  async function inOrg<T>(orgId: string, mode: "read" | "write", work: (tx: Tx) => Promise<T>): Promise<T> {
+  async function inOrg<T>(orgId: string, mode: "read" | "write" | "async-write", work: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     // orgId matched the UUID pattern: safe as a literal, and a literal keeps this one simple-protocol message.
     const prelude = client.query(
-      `${mode === "read" ? "START TRANSACTION READ ONLY" : "BEGIN"}; SELECT set_config('app.current_org', '${orgId}', true)`,
+      `${mode === "read" ? "START TRANSACTION READ ONLY" : "BEGIN"}; SELECT set_config('app.current_org', '${orgId}', true)` +
+        (mode === "async-write" ? `, set_config('synchronous_commit', 'off', true)` : ""),
     );
     prelude.catch(() => undefined);
     let result: T;
@@ -55,13 +63,13 @@ export function rawBaseline(url: string): { handler: http.RequestListener; close
         q: async <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) =>
           (await Promise.all([prelude, client.query<R>(sql, params)]))[1].rows,
       });
-      if (mode === "write") await client.query("COMMIT");
+      if (mode !== "read") await client.query("COMMIT");
     } catch (err) {
       await client.query("ROLLBACK").catch(() => undefined);
       client.release();
       throw err;
     }
-    if (mode === "write") client.release();
+    if (mode !== "read") client.release();
     else
       client.query("COMMIT").then(
         () => client.release(),
@@ -178,7 +186,7 @@ export function rawBaseline(url: string): { handler: http.RequestListener; close
       const hash = createHash("sha256").update(u.pathname.slice(3), "utf8").digest("hex");
       const ip = String(req.headers["x-forwarded-for"] ?? "127.0.0.1");
       const expire = Date.now() + 60_000;
-      await pool.query(
+      await limiterPool.query(
         `INSERT INTO rate_limits_public_invoices VALUES ($1, $2, $3) ON CONFLICT(key) DO UPDATE SET points = CASE WHEN (rate_limits_public_invoices.expire <= $4 OR 1=0) THEN $2 ELSE rate_limits_public_invoices.points + ($2) END, expire = CASE WHEN rate_limits_public_invoices.expire <= $4 THEN $3 ELSE rate_limits_public_invoices.expire END RETURNING points, expire`,
         [`invoice-link:${ip}`, 1, expire, Date.now()],
       );
@@ -186,7 +194,7 @@ export function rawBaseline(url: string): { handler: http.RequestListener; close
         await pool.query<{ org_id: string; invoice_id: string }>(`SELECT org_id, invoice_id FROM resolve_invoice_public_token($1)`, [hash])
       ).rows;
       if (!target) return [404, { error: "not_found" }];
-      return inOrg(target.org_id, "write", async (tx) => {
+      return inOrg(target.org_id, "async-write", async (tx) => {
         const [invoice] = await tx.q(INVOICE_SQL, [target.org_id, target.invoice_id]);
         if (!invoice) return [404, { error: "not_found" }];
         await tx.q(
@@ -278,5 +286,5 @@ export function rawBaseline(url: string): { handler: http.RequestListener; close
       },
     );
   };
-  return { handler, close: () => pool.end() };
+  return { handler, close: async () => void (await Promise.all([pool.end(), limiterPool.end()])) };
 }

@@ -45,7 +45,7 @@ export async function buildServer(kind: ServerKind, env: ServeEnv): Promise<{ ha
     }
     case "public": {
       const orm = await tenantOrm(env.databaseUrl, "public-invoices");
-      const pool = createPgPool(env.databaseUrl, { applicationName: "public-invoices" });
+      const pool = createPgPool(env.databaseUrl, { applicationName: "public-invoices", asynchronousCommit: true });
       const baseUrl = "http://127.0.0.1";
       const app = createPublicInvoices({
         pool,

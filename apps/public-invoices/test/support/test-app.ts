@@ -36,7 +36,7 @@ export async function startTestApp(options: { rateLimit?: LinkRateLimit; provide
   await owner.connect();
   const appUrl = asAppRole(db.url);
   const orm = await MikroORM.init(tenantOrmOptions(ormOptions(appUrl, { pool: { min: 0, max: 12 } })));
-  const pool = createPgPool(appUrl, { max: 4 });
+  const pool = createPgPool(appUrl, { max: 4, asynchronousCommit: true });
   const chunks: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
