@@ -150,12 +150,10 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
     let started = false;
     let ended = false;
     const waiting: Waiting = {
-      // Started later from another request's 'close': bound to THIS request's async context, so nothing of the other
-      // request's (AsyncLocalStorage stores: the ORM's transaction context, the scoped driver's BEGIN) leaks into it.
-      start: AsyncResource.bind(() => {
+      start: () => {
         started = true;
         next();
-      }),
+      },
       // Not `req.destroyed`: a request whose body was read is destroyed too (autoDestroy), though its client waits.
       gone: () => res.writableEnded || req.socket.destroyed,
       startedAt: 0,
@@ -195,6 +193,9 @@ export function fairShare(options: FairShareOptions): RequestHandler & { stats()
       next(rateLimited("Too many requests of this organization at once. Try again shortly.", { retryAfterSeconds: 1 }));
       return;
     }
+    // Started later from another request's 'close': bound to THIS request's async context, so nothing of the other
+    // request's (AsyncLocalStorage stores: the ORM's transaction context, the scoped driver's BEGIN) leaks into it.
+    waiting.start = AsyncResource.bind(waiting.start);
     e.waiting.push(waiting);
     queued += 1;
     startNext();
