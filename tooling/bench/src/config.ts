@@ -15,6 +15,8 @@ export type BenchConfig = {
   only: string[] | undefined;
   scopingIterations: number;
   writeDocs: boolean;
+  /** BENCH_DUMP_STALLS=1: each paced run's slow requests and the server's GC pauses to a JSON file in the temp folder. */
+  dumpStalls: boolean;
   /** Passed on to the server processes (PATH and the like), plus their own variables. */
   inherited: Readonly<Record<string, string | undefined>>;
 };
@@ -35,6 +37,7 @@ export function loadBenchConfig(env: Readonly<Record<string, string | undefined>
     only: env.BENCH_ONLY ? env.BENCH_ONLY.split(",") : undefined,
     scopingIterations: positive("BENCH_SCOPING_ITERATIONS", env.BENCH_SCOPING_ITERATIONS, 2000),
     writeDocs: env.BENCH_NO_WRITE !== "1",
+    dumpStalls: env.BENCH_DUMP_STALLS === "1",
     inherited: env,
   };
 }

@@ -10,6 +10,8 @@ export type LoadResult = {
   errors: number;
   /** pacedLoad only: how late the load generator itself sent its requests (p99, ms), counted in `p99` too. */
   lateP99?: number;
+  /** pacedLoad only: the requests slower than its `slowMs` (wall-clock due time, ms since the epoch; latency). */
+  slow?: { at: number; ms: number }[];
 };
 
 /**

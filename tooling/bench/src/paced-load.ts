@@ -24,7 +24,7 @@ function quantile(sorted: readonly number[], q: number): number {
 export async function pacedLoad(
   url: string,
   make: ReqFactory,
-  o: { seconds: number; rate: number; connections: number },
+  o: { seconds: number; rate: number; connections: number; slowMs?: number },
 ): Promise<LoadResult> {
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
@@ -32,6 +32,8 @@ export async function pacedLoad(
   const interval = 1000 / o.rate;
   const latencies: number[] = [];
   const lateness: number[] = [];
+  const slowMs = o.slowMs ?? 25;
+  const slow: { at: number; ms: number }[] = [];
   let non2xx = 0;
   let errors = 0;
   const inFlight = new Set<Promise<void>>();
@@ -55,8 +57,11 @@ export async function pacedLoad(
         (res) => {
           res.resume();
           res.on("end", () => {
-            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) latencies.push(performance.now() - due);
-            else non2xx += 1;
+            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) {
+              const ms = performance.now() - due;
+              latencies.push(ms);
+              if (ms > slowMs) slow.push({ at: performance.timeOrigin + due, ms });
+            } else non2xx += 1;
             resolve();
           });
           res.on("error", () => {
@@ -93,6 +98,7 @@ export async function pacedLoad(
   lateness.sort((a, b) => a - b);
   return {
     lateP99: quantile(lateness, 0.99),
+    slow,
     rps: latencies.length / Math.max(o.seconds, elapsedS),
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),

@@ -21,6 +21,19 @@ export type ScenarioRow = {
   pg_cpu_ms_per_req: number | null;
   baseline_pg_cpu_ms_per_req: number | null;
   top_statements: { query: string; calls: number; mean_ms: number; total_ms: number }[];
+  /** The server processes during the paced run: GC pauses, event-loop delay, and the slow requests (over 25 ms). */
+  stalls: { app: StallSummary; baseline: StallSummary };
+};
+
+export type StallSummary = {
+  gc_count: number;
+  gc_total_ms: number;
+  gc_max_ms: number;
+  major_gcs: number;
+  loop_delay_max_ms: number;
+  slow_requests: number;
+  /** Of those, the ones in flight during one of the server's GC pauses of 2 ms or more. */
+  slow_during_gc: number;
 };
 
 export type Report = {
@@ -137,6 +150,21 @@ function markdown(r: Report): string {
       `| ${s.name} | ${r2(s.node_cpu_ms_per_req)} | ${s.pg_cpu_ms_per_req === null ? "?" : r2(s.pg_cpu_ms_per_req)} | ` +
         `${r2(s.baseline_node_cpu_ms_per_req)} / ${s.baseline_pg_cpu_ms_per_req === null ? "?" : r2(s.baseline_pg_cpu_ms_per_req)} | ` +
         `${s.late_p99_ms} / ${s.baseline_late_p99_ms} | ${top} |`,
+    );
+  }
+  lines.push(
+    "",
+    "What stopped the server processes during the paced run (V8's GC pauses from `gc` performance entries, the event loop's delay sampled every 5 ms; requests over 25 ms, and how many of them were in flight during a GC pause of the server):",
+    "",
+    "| scenario | app: GC pauses (count, total ms, longest ms, major) | app: loop delay max ms | app: requests over 25 ms (during a GC pause) | baseline: GC (count, total, longest) | baseline: loop delay max | baseline: over 25 ms (during GC) |",
+    "|---|---|---|---|---|---|---|",
+  );
+  for (const s of r.scenarios) {
+    const a = s.stalls.app;
+    const b = s.stalls.baseline;
+    lines.push(
+      `| ${s.name} | ${a.gc_count}, ${r0(a.gc_total_ms)}, ${r2(a.gc_max_ms)}, ${a.major_gcs} | ${r2(a.loop_delay_max_ms)} | ${a.slow_requests} (${a.slow_during_gc}) | ` +
+        `${b.gc_count}, ${r0(b.gc_total_ms)}, ${r2(b.gc_max_ms)} | ${r2(b.loop_delay_max_ms)} | ${b.slow_requests} (${b.slow_during_gc}) |`,
     );
   }
   if (r.profiles.length > 0) {

@@ -13,8 +13,9 @@ import { loadInChild } from "./load-process.ts";
 import { load, type LoadResult } from "./load.ts";
 import { pacedLoad } from "./paced-load.ts";
 import { childrenCpuSeconds, postmasterPid, processCpuSeconds } from "./proc-cpu.ts";
-import { writeReport, type Report, type ScenarioRow } from "./report.ts";
+import { writeReport, type Report, type ScenarioRow, type StallSummary } from "./report.ts";
 import { measureScoping } from "./scoping.ts";
+import type { StallReport } from "./stall-monitor.ts";
 import type { ServerKind } from "./serve.ts";
 import { loadTargets, type ReqFactory, type Targets } from "./targets.ts";
 
@@ -75,7 +76,36 @@ async function startServer(kind: ServerKind, serveEnv: Record<string, string>, p
   return { kind, url: `http://127.0.0.1:${port}`, child };
 }
 
-type Measured = { max: LoadResult; fixed: LoadResult; nodeCpuMsPerReq: number; pgCpuMsPerReq: number | null };
+type Measured = {
+  max: LoadResult;
+  fixed: LoadResult;
+  nodeCpuMsPerReq: number;
+  pgCpuMsPerReq: number | null;
+  /** The server's GC pauses and event-loop delay during the paced run, and how many slow requests overlapped a pause. */
+  stalls: StallReport & { slow: number; slow_in_gc: number };
+};
+
+async function takeStalls(server: Server): Promise<StallReport> {
+  const r = await fetch(`${server.url}/__bench/stalls`);
+  return (await r.json()) as StallReport;
+}
+
+function stallSummary(st: Measured["stalls"]): StallSummary {
+  return {
+    gc_count: st.gc.count,
+    gc_total_ms: st.gc.total_ms,
+    gc_max_ms: st.gc.max_ms,
+    major_gcs: st.gc.major,
+    loop_delay_max_ms: st.loop_delay.max_ms,
+    slow_requests: st.slow,
+    slow_during_gc: st.slow_in_gc,
+  };
+}
+
+/** The slow requests whose time in flight overlapped one of the server's GC pauses. */
+function slowInGc(slow: readonly { at: number; ms: number }[], pauses: StallReport["pauses"]): number {
+  return slow.filter((r) => pauses.some((p) => p.at < r.at + r.ms && p.at + p.ms > r.at)).length;
+}
 
 /**
  * A CHECKPOINT before each measurement: the pages a write scenario dirtied (or the template's clone) are written out
@@ -103,8 +133,20 @@ async function measure(server: Server, make: ReqFactory, pgPid: number | undefin
   const nodeCpuMsPerReq = ((processCpuSeconds(server.child.pid ?? 0) - cpu0) * 1000) / Math.max(1, max.requests);
   const pgCpuMsPerReq = pgPid ? ((childrenCpuSeconds(pgPid) - pg0) * 1000) / Math.max(1, max.requests) : null;
   await checkpoint(ownerUrl);
+  await takeStalls(server);
   const fixed = await pacedLoad(server.url, make, { seconds, connections: 16, rate: max.rps / 2 });
-  return { max, fixed, nodeCpuMsPerReq, pgCpuMsPerReq };
+  const stalls = await takeStalls(server);
+  const slow = fixed.slow ?? [];
+  if (config.dumpStalls) {
+    writeFileSync(path.join(os.tmpdir(), `stalls-${server.kind}-${Date.now()}.json`), JSON.stringify({ slow, stalls }));
+  }
+  return {
+    max,
+    fixed,
+    nodeCpuMsPerReq,
+    pgCpuMsPerReq,
+    stalls: { ...stalls, slow: slow.length, slow_in_gc: slowInGc(slow, stalls.pauses) },
+  };
 }
 
 async function topStatements(ownerUrl: string): Promise<{ query: string; calls: number; mean_ms: number; total_ms: number }[]> {
@@ -263,6 +305,7 @@ async function main() {
         pg_cpu_ms_per_req: app.pgCpuMsPerReq,
         baseline_pg_cpu_ms_per_req: base.pgCpuMsPerReq,
         top_statements: appStatements,
+        stalls: { app: stallSummary(app.stalls), baseline: stallSummary(base.stalls) },
       };
       rows.push(row);
       out(
@@ -271,6 +314,20 @@ async function main() {
           `node ${row.node_cpu_ms_per_req.toFixed(2)} ms CPU/req (baseline ${row.baseline_node_cpu_ms_per_req.toFixed(2)}), ` +
           `postgres ${row.pg_cpu_ms_per_req?.toFixed(2) ?? "?"} ms CPU/req; errors ${row.errors}/${row.baseline_errors}`,
       );
+      for (const [who, m] of [
+        ["app", app],
+        ["baseline", base],
+      ] as const) {
+        const st = m.stalls;
+        out(
+          `  ${who} at half: GC ${st.gc.count}× ${st.gc.total_ms} ms (max ${st.gc.max_ms}, major ${st.gc.major}× ${st.gc.major_ms} ms), ` +
+            `loop delay p99 ${st.loop_delay.p99_ms} max ${st.loop_delay.max_ms} ms; ${st.slow} requests over 25 ms, ${st.slow_in_gc} of them during a GC pause ≥ 2 ms ` +
+            `(pauses: ${st.pauses
+              .map((p) => `${p.kind} ${p.ms}`)
+              .slice(0, 12)
+              .join(", ")})`,
+        );
+      }
     }
     out(`[${elapsed()}] express with no work`);
     const expressMax = await load(byKind("express").url, () => ({ method: "GET", path: "/nothing", headers: {} }), {

@@ -14,6 +14,7 @@ import { createApp as createPublicInvoices } from "../../../apps/public-invoices
 import { createApp as createWorkerPortal } from "../../../apps/worker-portal/src/app.ts";
 import { serveEnv, type ServeEnv } from "./config.ts";
 import { rawBaseline } from "./raw-baseline.ts";
+import { stallMonitor } from "./stall-monitor.ts";
 
 /**
  * One server of the benchmark, in its own process: `node serve.ts <kind>` with BENCH_DATABASE_URL (the app role),
@@ -83,7 +84,16 @@ if (import.meta.main) {
   const kind = process.argv[2] as ServerKind;
   const env = serveEnv();
   const { handler, close } = await buildServer(kind, env);
-  const server = http.createServer({ keepAliveTimeout: 60_000 }, handler);
+  // GET /__bench/stalls: this process's GC pauses and event-loop delay since the last call (run.ts, per measurement).
+  const stalls = stallMonitor();
+  const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+    if (req.url === "/__bench/stalls") {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(stalls.take()));
+      return;
+    }
+    handler(req, res);
+  });
   server.listen(env.port, "127.0.0.1", () => {
     process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`);
   });
