@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { APP_ROLE, createLogger, startEmbeddedPostgres } from "@cleanops/db";
+import { SERVER_NODE_FLAGS } from "@cleanops/http/node-flags";
 import pg from "pg";
 import { summariseProfiles } from "./cpu-profile.ts";
 import { loadBenchConfig } from "./config.ts";
@@ -59,7 +60,8 @@ async function startPostgres(fast: boolean) {
 }
 
 async function startServer(kind: ServerKind, serveEnv: Record<string, string>, profileDir?: string): Promise<Server> {
-  const flags = profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+  // The apps' own Node flags (their start scripts), for the baselines too: the same runtime on both sides.
+  const flags = [...SERVER_NODE_FLAGS, ...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [])];
   const child = spawn(process.execPath, [...flags, path.join(here, "serve.ts"), kind], {
     env: { ...config.inherited, ...serveEnv },
     stdio: ["ignore", "pipe", "inherit"],

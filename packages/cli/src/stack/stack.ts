@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { acquireDatabase, MigrationRunner } from "@cleanops/db";
+import { SERVER_NODE_FLAGS } from "@cleanops/http/node-flags";
 import pg from "pg";
 import { CliError } from "../cli-error.ts";
 import type { CommandContext } from "../command-context.ts";
@@ -135,7 +136,7 @@ export async function startStack(ctx: CommandContext, options: { demo?: boolean 
     const webDir = path.join(appsDir, "admin-web");
     await ensureAdminWebBuilt(webDir, ctx.print);
     for (const app of apps) {
-      const child = spawn(process.execPath, [path.join(app.dir, "src", "server.ts")], {
+      const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(app.dir, "src", "server.ts")], {
         cwd: app.dir,
         env: {
           // worker-portal's photos under the repository's .data/ unless the environment says otherwise (the spread).
