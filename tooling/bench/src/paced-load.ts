@@ -24,11 +24,25 @@ function quantile(sorted: readonly number[], q: number): number {
 export async function pacedLoad(
   url: string,
   make: ReqFactory,
-  o: { seconds: number; rate: number; connections: number; slowMs?: number },
+  o: {
+    seconds: number;
+    rate: number;
+    connections: number;
+    slowMs?: number;
+    /**
+     * Seconds at the same rate before the measured part, on the same connections, recorded nowhere: the server and
+     * PostgreSQL reach their steady state at this rate first (right after a CHECKPOINT, every page's first change
+     * writes a full page image to the WAL, and the first half second of a write scenario queued behind that burst).
+     */
+    warmupSeconds?: number;
+    /** Called once, when the first measured request is due (after the warm-up). */
+    onMeasureStart?: () => void;
+  },
 ): Promise<LoadResult> {
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
-  const total = Math.max(1, Math.round(o.rate * o.seconds));
+  const warmup = Math.round(o.rate * (o.warmupSeconds ?? 0));
+  const total = warmup + Math.max(1, Math.round(o.rate * o.seconds));
   const interval = 1000 / o.rate;
   const latencies: number[] = [];
   const lateness: number[] = [];
@@ -38,10 +52,10 @@ export async function pacedLoad(
   let errors = 0;
   const inFlight = new Set<Promise<void>>();
 
-  const fire = (due: number) => {
+  const fire = (due: number, measured: boolean) => {
     // The generator's own delay (its process descheduled, its event loop busy) counts in the latency, as it must for a
     // client; kept apart too, to tell a stall of the load generator from one of the server.
-    lateness.push(performance.now() - due);
+    if (measured) lateness.push(performance.now() - due);
     const r = make();
     const done = new Promise<void>((resolve) => {
       const req = http.request(
@@ -57,22 +71,22 @@ export async function pacedLoad(
         (res) => {
           res.resume();
           res.on("end", () => {
-            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) {
+            if (measured && (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) {
               const ms = performance.now() - due;
               latencies.push(ms);
               if (ms > slowMs) slow.push({ at: performance.timeOrigin + due, ms });
-            } else non2xx += 1;
+            } else if (measured) non2xx += 1;
             resolve();
           });
           res.on("error", () => {
-            errors += 1;
+            if (measured) errors += 1;
             resolve();
           });
         },
       );
       req.on("timeout", () => req.destroy(new Error("timeout")));
       req.on("error", () => {
-        errors += 1;
+        if (measured) errors += 1;
         resolve();
       });
       req.end(r.body);
@@ -82,17 +96,22 @@ export async function pacedLoad(
   };
 
   const start = performance.now();
+  const measuredFrom = start + warmup * interval;
   let next = 0;
   while (next < total) {
     const now = performance.now();
-    while (next < total && start + next * interval <= now) fire(start + next++ * interval);
+    while (next < total && start + next * interval <= now) {
+      if (next === warmup) o.onMeasureStart?.();
+      fire(start + next * interval, next >= warmup);
+      next += 1;
+    }
     if (next < total) {
       const wait = start + next * interval - performance.now();
       await new Promise<void>((resolve) => (wait > 1 ? setTimeout(resolve, Math.floor(wait)) : setImmediate(resolve)));
     }
   }
   await Promise.all([...inFlight]);
-  const elapsedS = (performance.now() - start) / 1000;
+  const elapsedS = (performance.now() - measuredFrom) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   lateness.sort((a, b) => a - b);

@@ -135,8 +135,17 @@ async function measure(server: Server, make: ReqFactory, pgPid: number | undefin
   const nodeCpuMsPerReq = ((processCpuSeconds(server.child.pid ?? 0) - cpu0) * 1000) / Math.max(1, max.requests);
   const pgCpuMsPerReq = pgPid ? ((childrenCpuSeconds(pgPid) - pg0) * 1000) / Math.max(1, max.requests) : null;
   await checkpoint(ownerUrl);
-  await takeStalls(server);
-  const fixed = await pacedLoad(server.url, make, { seconds, connections: 16, rate: max.rps / 2 });
+  let reset: Promise<StallReport> | undefined;
+  const fixed = await pacedLoad(server.url, make, {
+    seconds,
+    connections: 16,
+    rate: max.rps / 2,
+    warmupSeconds: Math.min(2, seconds),
+    onMeasureStart: () => {
+      reset = takeStalls(server);
+    },
+  });
+  await reset;
   const stalls = await takeStalls(server);
   const slow = fixed.slow ?? [];
   if (config.dumpStalls) {
