@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Booking } from "../src/entities/index.ts";
 import { TenantError } from "../src/tenancy/tenant-errors.ts";
 import { orgEntityManager, userEntityManager, withOrg, withUser } from "../src/tenancy/with-org.ts";
-import { openTenantHarness, type TenantHarness } from "../src/testing/index.ts";
+import { createPgPool } from "../src/postgres/pool.ts";
+import { asAppRole, openTenantHarness, type TenantHarness } from "../src/testing/index.ts";
 import { recording } from "../src/testing/sql-recorder.ts";
 
 const A = "4a1d7c2e-5b3f-4d68-9e0a-1c2b3d4e5f60";
@@ -71,6 +72,22 @@ describe("BEGIN and the org's set_config go to PostgreSQL as one message, ahead 
       `SELECT org_id, count(*)::int AS n FROM bookings WHERE notes = 'async' GROUP BY org_id`,
     );
     expect(written.rows).toEqual([{ org_id: A, n: 1 }]);
+  });
+
+  it("createPgPool's asynchronousCommit: every connection of that pool has synchronous_commit off, another pool not", async () => {
+    const asyncPool = createPgPool(asAppRole(h.db.url), { max: 2, asynchronousCommit: true });
+    const plainPool = createPgPool(asAppRole(h.db.url), { max: 1 });
+    try {
+      const setting = `select setting, source from pg_settings where name = 'synchronous_commit'`;
+      const fromAsync = await Promise.all([1, 2].map(async () => (await asyncPool.query(setting)).rows[0] as unknown));
+      expect(fromAsync).toEqual([
+        { setting: "off", source: "client" },
+        { setting: "off", source: "client" },
+      ]);
+      expect(((await plainPool.query(setting)).rows[0] as { source: string }).source).not.toBe("client");
+    } finally {
+      await Promise.all([asyncPool.end(), plainPool.end()]);
+    }
   });
 
   it("a query outside a transaction on an org-bound em is wrapped the same way", async () => {

@@ -28,7 +28,6 @@ export { loggerFor, requestLogger, type RequestLoggerOptions } from "./request/r
 export { fairShare, type FairShareOptions, type FairShareStats } from "./request/fair-share.ts";
 export { createHealthRouter, HEALTH_PATHS, type HealthRouterOptions, type Readiness, type ReadinessCheck } from "./health/health-router.ts";
 export { createServiceApp, type ServiceAppOptions } from "./service/service-app.ts";
-export { SERVER_NODE_FLAGS } from "./service/node-flags.ts";
 export {
   ConfigError,
   loadServiceConfig,

@@ -21,7 +21,7 @@ const KINDS: Record<number, string> = {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-export function stallMonitor(keepMs = 2): { take: () => StallReport; stop: () => void } {
+export function stallMonitor(keepMs = 2): { take: () => StallReport } {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
   let gc = { count: 0, total_ms: 0, max_ms: 0, major: 0, major_ms: 0 };
@@ -57,10 +57,6 @@ export function stallMonitor(keepMs = 2): { take: () => StallReport; stop: () =>
       pauses = [];
       delay.reset();
       return report;
-    },
-    stop() {
-      observer.disconnect();
-      delay.disable();
     },
   };
 }
