@@ -114,35 +114,38 @@ export async function migrateCommand(
     const plan = await preflightAt(ctx, url, { to: opts.to, defaultOrgFrom });
     for (const note of plan.notes) ctx.print(note);
     const runOpts = { forceDataLoss: false, wait: opts.wait ?? true, defaultOrgFrom: plan.defaultOrgFrom };
-    const applied = await withRunnerAt(ctx, url, runOpts, async (r) => {
+    await withRunnerAt(ctx, url, runOpts, async (r) => {
+      let applied: string[];
       try {
-        return await r.up(opts.to);
+        applied = await r.up(opts.to);
       } finally {
         printRecovery(ctx, r.recovered);
       }
+      ctx.print(
+        applied.length === 0 ? "Nothing to migrate: the database is at the requested version." : `Applied ${applied.length} migration(s):`,
+      );
+      for (const name of applied) ctx.print(`  ${name}`);
+      // Still holding the migration lock: a migrator waiting behind this one cannot change the schema while it is
+      // compared (it did: a rollback's catalog reads deadlocked with the next migrate's DDL, or compared half a change).
+      await verifyAt(ctx, url, " after migrating");
     });
-    ctx.print(
-      applied.length === 0 ? "Nothing to migrate: the database is at the requested version." : `Applied ${applied.length} migration(s):`,
-    );
-    for (const name of applied) ctx.print(`  ${name}`);
-    await verifyAt(ctx, url, " after migrating");
   });
 }
 
 export async function rollbackCommand(ctx: CommandContext, opts: { forceDataLoss: boolean; wait?: boolean }): Promise<void> {
   await withDatabaseUrl(ctx, async (url) => {
-    let recovered: Recovery | undefined;
-    const reverted = await withRunnerAt(ctx, url, { forceDataLoss: opts.forceDataLoss, wait: opts.wait ?? true }, async (r) => {
+    await withRunnerAt(ctx, url, { forceDataLoss: opts.forceDataLoss, wait: opts.wait ?? true }, async (r) => {
+      let reverted: string[];
       try {
-        return await r.downOne();
+        reverted = await r.downOne();
       } finally {
-        recovered = r.recovered;
-        printRecovery(ctx, recovered);
+        printRecovery(ctx, r.recovered);
       }
+      // Having finished or reversed an interrupted migration, the rollback stops there: its line says what it did.
+      if (!r.recovered) ctx.print(reverted.length > 0 ? `Rolled back ${reverted.join(", ")}.` : "Nothing to roll back.");
+      // Under the migration lock, as after migrating.
+      await verifyAt(ctx, url, " after rolling back");
     });
-    // Having finished or reversed an interrupted migration, the rollback stops there: its line says what it did.
-    if (!recovered) ctx.print(reverted.length > 0 ? `Rolled back ${reverted.join(", ")}.` : "Nothing to roll back.");
-    await verifyAt(ctx, url, " after rolling back");
   });
 }
 
