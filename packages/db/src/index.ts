@@ -88,7 +88,14 @@ export {
   type ClientAction,
   type ThrottleState,
 } from "./auth/login-throttle.ts";
-export { addedMinutes, addonRefusal, completeNewBooking, type AddonChoice } from "./bookings/booking-addons.ts";
+export {
+  addedMinutes,
+  addonRefusal,
+  completeNewBooking,
+  type AddonChoice,
+  type AddonTerms,
+  type NewBookingAddon,
+} from "./bookings/booking-addons.ts";
 export { endOfUtcDay, nextOccurrence, occurrenceDate, type Frequency } from "./subscriptions/schedule.ts";
 export { MAX_OCCURRENCES_PER_RUN, runDueSubscriptions, type DueRunResult, type DueRunTarget } from "./subscriptions/due-run.ts";
 export { runDueSubscriptionsEveryOrg, type DueRunOrg } from "./subscriptions/due-run-every-org.ts";

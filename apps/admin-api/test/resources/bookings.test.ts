@@ -86,6 +86,8 @@ describe("a job from booking to completion", () => {
       expect.objectContaining({ addon_id: windows, name: "Windows", quantity: 3, unit_price_cents: 1000 }),
     ]);
     const id = made.body.id as string;
+    // What the create answered is what a read of the row answers.
+    expect((await request(t.app).get(`/bookings/${id}`).set(owner.headers)).body).toEqual(made.body);
 
     // A later price change does not touch the booking.
     await t.owner.query(`UPDATE addon_definitions SET price_cents = 9999 WHERE id = $1`, [fridge]);

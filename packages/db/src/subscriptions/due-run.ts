@@ -108,7 +108,7 @@ async function bookOccurrences(
     );
     const id = rows[0]?.id;
     if (id) {
-      completeNewBooking(tx, target.orgId, id, choices, target.now);
+      await completeNewBooking(tx, target.orgId, id, choices, target.now);
       audit.record({
         action: "booking.created",
         entityType: "booking",

@@ -3,24 +3,30 @@ import { notFound, validationFailed } from "@cleanops/http";
 import { findConflict, localDayBounds, parseDate } from "@cleanops/scheduling";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { AdminContext } from "../../kernel/context.ts";
-import { findClient } from "../clients/clients.queries.ts";
 import { bookingErrors } from "./bookings.errors.ts";
-import { findBooking, findTeam, teamAvailability, teamDay, teamTimezone } from "./bookings.queries.ts";
+import {
+  addonTerms,
+  clientForBooking,
+  findBooking,
+  findTeam,
+  insertBooking,
+  teamAvailability,
+  teamDay,
+  teamTimezone,
+} from "./bookings.queries.ts";
 import { describeConflict, endOf, isReschedulable, transitionRefusal, type BookingStatus } from "./bookings.rules.ts";
 import type { CreateBookingInput, RescheduleInput } from "./bookings.schemas.ts";
-import { bookingView } from "./bookings.view.ts";
-
-const { AddonDefinition, Booking } = entities;
+import { bookingView, type BookingRecord } from "./bookings.view.ts";
 
 /**
  * A booking for a client, with add-ons priced and timed as they are today: each add-on's price is copied to the
  * booking (a later price change leaves it alone) and its duration is added to the job. The org's usage meter counts
- * the booking in the same transaction.
+ * the booking in the same transaction. Plain SQL throughout (the hottest write; see `insertBooking`).
  */
-export async function createBooking(ctx: AdminContext, input: CreateBookingInput): Promise<IBooking> {
+export async function createBooking(ctx: AdminContext, input: CreateBookingInput): Promise<BookingRecord> {
   return ctx.mutate(async (tx, audit) => {
-    const client = await findClient(tx, input.client_id);
-    if (client.archivedAt) throw bookingErrors.client_archived();
+    const client = await clientForBooking(tx, ctx.orgId, input.client_id);
+    if (client.archived) throw bookingErrors.client_archived();
     const address = input.address ?? client.address;
     if (!address) {
       throw validationFailed("Invalid address.", {
@@ -28,7 +34,14 @@ export async function createBooking(ctx: AdminContext, input: CreateBookingInput
       });
     }
     const wanted = input.addons ?? [];
-    const addons = wanted.length > 0 ? await tx.find(AddonDefinition, { id: { $in: wanted.map((a) => a.addon_id) } }) : [];
+    const addons =
+      wanted.length > 0
+        ? await addonTerms(
+            tx,
+            ctx.orgId,
+            wanted.map((a) => a.addon_id),
+          )
+        : [];
     const byId = new Map(addons.map((a) => [a.id, a]));
     const choices: AddonChoice[] = [];
     for (const w of wanted) {
@@ -38,21 +51,19 @@ export async function createBooking(ctx: AdminContext, input: CreateBookingInput
       if (refusal) throw bookingErrors.addon_unavailable(refusal, { details: { addon_id: addon.id } });
       choices.push({ addon, quantity: w.quantity });
     }
-    const booking = tx.create(Booking, {
-      client,
-      status: "requested",
+    const booking = await insertBooking(tx, ctx.orgId, {
+      clientId: input.client_id,
       startsAt: input.starts_at,
       durationMinutes: input.duration_minutes + addedMinutes(choices),
       address,
       priceCents: input.price_cents,
       currency: input.currency,
       notes: input.notes ?? null,
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
+      now: ctx.now,
     });
-    completeNewBooking(tx, ctx.orgId, booking.id, choices, ctx.now);
-    audit.created("booking", booking.id, bookingView(booking));
-    return booking;
+    const record: BookingRecord = { ...booking, addons: await completeNewBooking(tx, ctx.orgId, booking.id, choices, ctx.now) };
+    audit.created("booking", record.id, bookingView(record));
+    return record;
   });
 }
 
