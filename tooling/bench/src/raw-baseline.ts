@@ -117,37 +117,41 @@ export function rawBaseline(url: string): { handler: http.RequestListener; close
       };
       if (!(await liveMember(c))) return [401, { error: "membership_revoked" }];
       return inOrg(c.orgId, "write", async (tx) => {
-        const [client] = await tx.q<{ address: string | null }>(
-          `select c.* from client_users c where c.org_id = $1 and c.id = $2 limit 1`,
+        // The app's statements for a create (admin-api's bookings.actions.ts), one by one.
+        const [client] = await tx.q<{ address: string | null; archived: boolean }>(
+          `SELECT c.address, c.archived_at IS NOT NULL AS archived FROM client_users c WHERE c.org_id = $1 AND c.id = $2`,
           [c.orgId, input.client_id],
         );
         if (!client) return [404, { error: "not_found" }];
         const id = randomUUID();
         const now = new Date();
-        const after = { id, client_id: input.client_id, status: "requested", starts_at: input.starts_at, price_cents: input.price_cents };
-        await tx.q(
-          `insert into admin_audit_logs (id, actor_user_id, action, entity_type, entity_id, changes, ip, request_id, org_id)
-           values ($1, $2, 'booking.created', 'booking', $3, $4, $5, $6, $7) returning created_at`,
-          [randomUUID(), c.sub, id, JSON.stringify({ after }), "127.0.0.1", randomUUID(), c.orgId],
-        );
-        await tx.q(
-          `insert into organization_usage_events (id, org_id, kind, quantity, occurred_at) values ($1, $2, 'booking_created', 1, $3)`,
-          [randomUUID(), c.orgId, now],
-        );
         const [row] = await tx.q(
-          `insert into bookings (id, client_id, status, starts_at, duration_minutes, address, price_cents, currency, notes, created_at, updated_at, org_id)
-           values ($1, $2, 'requested', $3, $4, $5, $6, $7, null, $8, $8, $9) returning *`,
+          `INSERT INTO bookings AS b (id, org_id, client_id, status, starts_at, duration_minutes, address, price_cents, currency, notes,
+                                      created_at, updated_at)
+           VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $9, $10, $10)
+           RETURNING ${BOOKING_COLUMNS}`,
           [
             id,
+            c.orgId,
             input.client_id,
             input.starts_at,
             input.duration_minutes,
             client.address ?? "",
             input.price_cents,
             input.currency,
+            null,
             now,
-            c.orgId,
           ],
+        );
+        await tx.q(`INSERT INTO organization_usage_events (org_id, kind, quantity, occurred_at) VALUES ($1, 'booking_created', 1, $2)`, [
+          c.orgId,
+          now,
+        ]);
+        await tx.q(
+          `INSERT INTO admin_audit_logs (org_id, actor_user_id, ip, request_id, action, entity_type, entity_id, changes)
+           SELECT $1, $2, $3::inet, $4, x.action, x.entity_type, x.entity_id, x.changes
+             FROM unnest($5::text[], $6::text[], $7::text[], $8::jsonb[]) AS x(action, entity_type, entity_id, changes)`,
+          [c.orgId, c.sub, "127.0.0.1", randomUUID(), ["booking.created"], ["booking"], [id], [JSON.stringify({ after: row })]],
         );
         return [201, row];
       });
@@ -213,60 +217,66 @@ export function rawBaseline(url: string): { handler: http.RequestListener; close
       const o = event.data.object;
       const orgId = o.metadata.org_id;
       if (!UUID.test(orgId)) return [400, { error: "bad_request" }];
-      await inOrg(orgId, "write", (tx) => tx.q(`select o.* from organizations o where o.org_id = $1 limit 1`, [orgId]));
+      // The app's statements for a payment (public-invoices' stripe-event-effects.ts), one by one.
       return inOrg(orgId, "write", async (tx) => {
-        const [receipt] = await tx.q(
-          `INSERT INTO stripe_event_receipts (stripe_event_id, org_id, payment_intent_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING stripe_event_id`,
-          [event.id, orgId, o.id],
+        const eventRowId = randomUUID();
+        const now = new Date();
+        const [filed] = await tx.q(
+          `WITH receipt AS (
+             INSERT INTO stripe_event_receipts (stripe_event_id, org_id, payment_intent_id)
+             SELECT $3, $1, $4 WHERE EXISTS (SELECT 1 FROM organizations o WHERE o.org_id = $1)
+             ON CONFLICT DO NOTHING RETURNING stripe_event_id)
+           INSERT INTO stripe_events (id, org_id, stripe_event_id, type, payload, received_at)
+           SELECT $2, $1, r.stripe_event_id, $5, $6::jsonb, $7 FROM receipt r RETURNING id`,
+          [orgId, eventRowId, event.id, o.id, event.type, JSON.stringify(event), now],
         );
-        if (!receipt) return [200, { received: true, duplicate: true }];
-        const [invoice] = await tx.q<{ id: string; amount_paid_cents: number }>(
-          `select i.* from invoices i where i.org_id = $1 and i.id = $2 limit 1 for update`,
+        if (!filed) return [200, { received: true, duplicate: true }];
+        const [invoice] = await tx.q<{ id: string; total_cents: number }>(
+          `SELECT i.id, i.status, i.currency, i.total_cents FROM invoices i WHERE i.org_id = $1 AND i.id = $2 FOR UPDATE`,
           [orgId, o.metadata.invoice_id],
         );
         if (!invoice) return [200, { received: true }];
-        await tx.q(`select count(*) as count from invoice_payments p where p.org_id = $1 and p.provider_payment_id = $2`, [orgId, o.id]);
-        await tx.q(`select p.* from invoice_payments p where p.org_id = $1 and p.invoice_id = $2`, [orgId, invoice.id]);
-        await tx.q(`select f.* from financial_adjustment_events f where f.org_id = $1 and f.invoice_id = $2`, [orgId, invoice.id]);
-        const now = new Date();
+        const [ledger] = await tx.q<{ payments: { amountCents: number }[] }>(
+          `SELECT coalesce((SELECT json_agg(json_build_object('amountCents', p.amount_cents))
+                              FROM invoice_payments p WHERE p.org_id = $1 AND p.invoice_id = $2), '[]') AS payments,
+                  coalesce((SELECT json_agg(json_build_object('kind', f.kind, 'amountCents', f.amount_cents, 'note', f.note))
+                              FROM financial_adjustment_events f WHERE f.org_id = $1 AND f.invoice_id = $2), '[]') AS adjustments,
+                  EXISTS (SELECT 1 FROM invoice_payments p WHERE p.org_id = $1 AND p.provider_payment_id = $3) AS has_payment`,
+          [orgId, invoice.id, o.id],
+        );
+        const paid = (ledger?.payments ?? []).reduce((sum, p) => sum + p.amountCents, 0) + o.amount;
         const paymentId = randomUUID();
         await tx.q(
-          `insert into invoice_payments (id, invoice_id, amount_cents, currency, method, provider, provider_payment_id, received_at, org_id)
-           values ($1, $2, $3, 'USD', 'card', 'stripe', $4, $5, $6) returning created_at`,
-          [paymentId, invoice.id, o.amount, o.id, now, orgId],
+          `INSERT INTO invoice_payments (id, org_id, invoice_id, amount_cents, currency, method, provider, provider_payment_id, received_at)
+           VALUES ($1, $2, $3, $4, 'USD', 'card', 'stripe', $5, $6)`,
+          [paymentId, orgId, invoice.id, o.amount, o.id, now],
         );
-        const eventRowId = randomUUID();
-        const requestId = randomUUID();
         await tx.q(
-          `insert into admin_audit_logs (id, actor_user_id, action, entity_type, entity_id, changes, ip, request_id, org_id)
-           values ($1, null, 'stripe_event.received', 'stripe_event', $2, $3, null, $4, $5), ($6, null, 'invoice_payment.created', 'invoice_payment', $7, $8, null, $4, $5) returning created_at`,
+          `UPDATE invoices SET status = $3, amount_paid_cents = $4, updated_at = $5,
+                  paid_at = CASE WHEN $3 <> 'paid' THEN NULL WHEN status = 'paid' THEN paid_at ELSE $5 END
+            WHERE org_id = $1 AND id = $2`,
+          [orgId, invoice.id, paid >= invoice.total_cents ? "paid" : "partially_paid", paid, now],
+        );
+        await tx.q(`UPDATE stripe_events SET processed_at = $3, error = $4 WHERE org_id = $1 AND id = $2`, [orgId, eventRowId, now, null]);
+        await tx.q(
+          `INSERT INTO admin_audit_logs (org_id, actor_user_id, ip, request_id, action, entity_type, entity_id, changes)
+           SELECT $1, $2, $3::inet, $4, x.action, x.entity_type, x.entity_id, x.changes
+             FROM unnest($5::text[], $6::text[], $7::text[], $8::jsonb[]) AS x(action, entity_type, entity_id, changes)`,
           [
-            randomUUID(),
-            eventRowId,
-            JSON.stringify({ stripe_event_id: event.id }),
-            requestId,
             orgId,
+            null,
+            null,
             randomUUID(),
-            paymentId,
-            JSON.stringify({ after: { amount_cents: o.amount } }),
+            ["stripe_event.received", "invoice_payment.created", "stripe_event.processed"],
+            ["stripe_event", "invoice_payment", "stripe_event"],
+            [eventRowId, paymentId, eventRowId],
+            [
+              JSON.stringify({ stripe_event_id: event.id, type: event.type }),
+              JSON.stringify({ after: { invoice_id: invoice.id, amount_cents: o.amount } }),
+              JSON.stringify({ stripe_event_id: event.id, type: event.type, result: "payment recorded", error: null }),
+            ],
           ],
         );
-        await tx.q(
-          `insert into stripe_events (id, stripe_event_id, type, payload, received_at, processed_at, error, org_id) values ($1, $2, $3, $4, $5, null, null, $6)`,
-          [eventRowId, event.id, event.type, JSON.stringify(event), now, orgId],
-        );
-        await tx.q(`select p.* from invoice_payments p where p.org_id = $1 and p.invoice_id = $2`, [orgId, invoice.id]);
-        await tx.q(`select f.* from financial_adjustment_events f where f.org_id = $1 and f.invoice_id = $2`, [orgId, invoice.id]);
-        await tx.q(
-          `insert into admin_audit_logs (id, actor_user_id, action, entity_type, entity_id, changes, ip, request_id, org_id)
-           values ($1, null, 'stripe_event.processed', 'stripe_event', $2, $3, null, $4, $5) returning created_at`,
-          [randomUUID(), eventRowId, JSON.stringify({ stripe_event_id: event.id, result: "payment recorded" }), requestId, orgId],
-        );
-        await tx.q(
-          `update invoices set status = 'partially_paid', amount_paid_cents = amount_paid_cents + $2, updated_at = $3 where id = $1`,
-          [invoice.id, o.amount, now],
-        );
-        await tx.q(`update stripe_events set processed_at = $2 where id = $1`, [eventRowId, now]);
         return [200, { received: true, duplicate: false }];
       });
     }

@@ -380,12 +380,7 @@ async function main() {
 
     // CPU profiles (a separate pass: profiling slows the process down, so none of the figures above had it on).
     const profiles: Report["profiles"] = [];
-    for (const [kind, name, make] of [
-      ["admin", "admin.get_booking", targets.getBooking],
-      ["admin", "admin.list_bookings", targets.listBookings],
-      ["worker", "worker.jobs_today", targets.jobsToday],
-      ["public", "public.invoice_json", targets.invoiceJson],
-    ] as const) {
+    for (const { kind, name, make } of plan.filter((p) => !only || only.includes(p.name))) {
       out(`[${elapsed()}] CPU profile of ${kind} under ${name}`);
       const dir = mkdtempSync(path.join(os.tmpdir(), `bench-prof-${kind}-`));
       const s = await startServer(kind, serveEnv, dir);
