@@ -64,6 +64,45 @@ describe("mutate", () => {
     expect(await count("admin_audit_logs")).toBe(before);
   });
 
+  it("lets each audit entry vouch for one flush: a second change flushed with no new entry is refused, and nothing is kept", async () => {
+    const before = [await count("client_users"), await count("admin_audit_logs")];
+    await expect(
+      mutate(orgEntityManager(orm, ORG), actor, async (tx, audit) => {
+        const first = tx.create(ClientUser, { name: "First" });
+        audit.created("client", first.id, { name: first.name });
+        await tx.flush();
+        await tx.flush(); // an empty flush does not use up an entry
+        tx.create(ClientUser, { name: "Second, unrecorded" });
+        await tx.flush();
+      }),
+    ).rejects.toThrow("without an audit entry");
+    expect([await count("client_users"), await count("admin_audit_logs")]).toEqual(before);
+    const ok = await mutate(orgEntityManager(orm, ORG), actor, async (tx, audit) => {
+      const a = tx.create(ClientUser, { name: "Flushed early" });
+      audit.created("client", a.id, { name: a.name });
+      await tx.flush();
+      const b = tx.create(ClientUser, { name: "Flushed last" });
+      audit.created("client", b.id, { name: b.name });
+      return [a.id, b.id];
+    });
+    const rows = await owner.query<{ entity_id: string }>(
+      `SELECT entity_id FROM admin_audit_logs WHERE org_id = $1 AND entity_id = ANY($2)`,
+      [ORG, ok],
+    );
+    expect(rows.rows.map((r) => r.entity_id).sort()).toEqual([...ok].sort());
+  });
+
+  it("refuses to write audit rows without an org (fail closed)", async () => {
+    const before = await count("admin_audit_logs");
+    await expect(
+      mutate(orm.em.fork(), actor, (_tx, audit) => {
+        audit.record({ action: "client.created", entityType: "client", entityId: null });
+        return Promise.resolve();
+      }),
+    ).rejects.toThrow(/org/);
+    expect(await count("admin_audit_logs")).toBe(before);
+  });
+
   it("records only the fields that changed", () => {
     expect(diffViews({ a: 1, b: "x", c: null }, { a: 1, b: "y", c: null })).toEqual({ before: { b: "x" }, after: { b: "y" } });
     expect(diffViews({ a: 1 }, { a: 1 })).toBeUndefined();
