@@ -34,6 +34,10 @@ export type StallSummary = {
   slow_requests: number;
   /** Of those, the ones in flight during one of the server's GC pauses of 2 ms or more. */
   slow_during_gc: number;
+  /** The load generator's own longest GC pause and loop delay in that run, and the slow requests during its pauses. */
+  loader_gc_max_ms: number;
+  loader_loop_delay_max_ms: number;
+  slow_during_loader_gc: number;
 };
 
 export type Report = {
@@ -154,17 +158,18 @@ function markdown(r: Report): string {
   }
   lines.push(
     "",
-    "What stopped the server processes during the paced run (V8's GC pauses from `gc` performance entries, the event loop's delay sampled every 5 ms; requests over 25 ms, and how many of them were in flight during a GC pause of the server):",
+    "What stopped the server processes during the paced run (V8's GC pauses from `gc` performance entries, the event loop's delay sampled every 5 ms; requests over 25 ms, and how many of them were in flight during a GC pause of the server; the load generator's own longest GC pause and loop delay, in its process, and the slow requests during its pauses):",
     "",
-    "| scenario | app: GC pauses (count, total ms, longest ms, major) | app: loop delay max ms | app: requests over 25 ms (during a GC pause) | baseline: GC (count, total, longest) | baseline: loop delay max | baseline: over 25 ms (during GC) |",
-    "|---|---|---|---|---|---|---|",
+    "| scenario | app: GC pauses (count, total ms, longest ms, major) | app: loop delay max ms | app: requests over 25 ms (during a GC pause) | baseline: GC (count, total, longest) | baseline: loop delay max | baseline: over 25 ms (during GC) | load generator (app / baseline runs): longest GC, loop delay max ms (slow during its GC) |",
+    "|---|---|---|---|---|---|---|---|",
   );
   for (const s of r.scenarios) {
     const a = s.stalls.app;
     const b = s.stalls.baseline;
     lines.push(
       `| ${s.name} | ${a.gc_count}, ${r0(a.gc_total_ms)}, ${r2(a.gc_max_ms)}, ${a.major_gcs} | ${r2(a.loop_delay_max_ms)} | ${a.slow_requests} (${a.slow_during_gc}) | ` +
-        `${b.gc_count}, ${r0(b.gc_total_ms)}, ${r2(b.gc_max_ms)} | ${r2(b.loop_delay_max_ms)} | ${b.slow_requests} (${b.slow_during_gc}) |`,
+        `${b.gc_count}, ${r0(b.gc_total_ms)}, ${r2(b.gc_max_ms)} | ${r2(b.loop_delay_max_ms)} | ${b.slow_requests} (${b.slow_during_gc}) | ` +
+        `${r2(a.loader_gc_max_ms)}, ${r2(a.loader_loop_delay_max_ms)} (${a.slow_during_loader_gc}) / ${r2(b.loader_gc_max_ms)}, ${r2(b.loader_loop_delay_max_ms)} (${b.slow_during_loader_gc}) |`,
     );
   }
   if (r.profiles.length > 0) {

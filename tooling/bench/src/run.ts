@@ -10,9 +10,8 @@ import pg from "pg";
 import { summariseProfiles } from "./cpu-profile.ts";
 import { loadBenchConfig } from "./config.ts";
 import { cloneTemplate, dropDatabase, ensureTemplate, type DatasetSize } from "./dataset.ts";
-import { loadInChild } from "./load-process.ts";
+import { loadInChild, pacedLoadInChild, pacedRequestCount } from "./load-process.ts";
 import { load, type LoadResult } from "./load.ts";
-import { pacedLoad } from "./paced-load.ts";
 import { childrenCpuSeconds, postmasterPid, processCpuSeconds } from "./proc-cpu.ts";
 import { writeReport, type Report, type ScenarioRow, type StallSummary } from "./report.ts";
 import { measureScoping } from "./scoping.ts";
@@ -85,6 +84,8 @@ type Measured = {
   pgCpuMsPerReq: number | null;
   /** The server's GC pauses and event-loop delay during the paced run, and how many slow requests overlapped a pause. */
   stalls: StallReport & { slow: number; slow_in_gc: number };
+  /** The load generator's own pauses (its process): a stall there delays the answers it times, whatever the server did. */
+  loader: StallReport & { slow_in_gc: number };
 };
 
 async function takeStalls(server: Server): Promise<StallReport> {
@@ -92,7 +93,7 @@ async function takeStalls(server: Server): Promise<StallReport> {
   return (await r.json()) as StallReport;
 }
 
-function stallSummary(st: Measured["stalls"]): StallSummary {
+function stallSummary({ stalls: st, loader }: Measured): StallSummary {
   return {
     gc_count: st.gc.count,
     gc_total_ms: st.gc.total_ms,
@@ -101,6 +102,9 @@ function stallSummary(st: Measured["stalls"]): StallSummary {
     loop_delay_max_ms: st.loop_delay.max_ms,
     slow_requests: st.slow,
     slow_during_gc: st.slow_in_gc,
+    loader_gc_max_ms: loader.gc.max_ms,
+    loader_loop_delay_max_ms: loader.loop_delay.max_ms,
+    slow_during_loader_gc: loader.slow_in_gc,
   };
 }
 
@@ -136,11 +140,10 @@ async function measure(server: Server, make: ReqFactory, pgPid: number | undefin
   const pgCpuMsPerReq = pgPid ? ((childrenCpuSeconds(pgPid) - pg0) * 1000) / Math.max(1, max.requests) : null;
   await checkpoint(ownerUrl);
   let reset: Promise<StallReport> | undefined;
-  const fixed = await pacedLoad(server.url, make, {
-    seconds,
-    connections: 16,
-    rate: max.rps / 2,
-    warmupSeconds: Math.min(2, seconds),
+  const paced = { seconds, rate: max.rps / 2, connections: 16, warmupSeconds: Math.min(2, seconds) };
+  const requests = Array.from({ length: pacedRequestCount(paced) }, () => make());
+  const { loader, ...fixed } = await pacedLoadInChild(server.url, requests, {
+    ...paced,
     onMeasureStart: () => {
       reset = takeStalls(server);
     },
@@ -149,7 +152,7 @@ async function measure(server: Server, make: ReqFactory, pgPid: number | undefin
   const stalls = await takeStalls(server);
   const slow = fixed.slow ?? [];
   if (config.dumpStalls) {
-    writeFileSync(path.join(os.tmpdir(), `stalls-${server.kind}-${Date.now()}.json`), JSON.stringify({ slow, stalls }));
+    writeFileSync(path.join(os.tmpdir(), `stalls-${server.kind}-${Date.now()}.json`), JSON.stringify({ slow, stalls, loader }));
   }
   return {
     max,
@@ -157,6 +160,7 @@ async function measure(server: Server, make: ReqFactory, pgPid: number | undefin
     nodeCpuMsPerReq,
     pgCpuMsPerReq,
     stalls: { ...stalls, slow: slow.length, slow_in_gc: slowInGc(slow, stalls.pauses) },
+    loader: { ...loader, slow_in_gc: slowInGc(slow, loader.pauses) },
   };
 }
 
@@ -316,7 +320,7 @@ async function main() {
         pg_cpu_ms_per_req: app.pgCpuMsPerReq,
         baseline_pg_cpu_ms_per_req: base.pgCpuMsPerReq,
         top_statements: appStatements,
-        stalls: { app: stallSummary(app.stalls), baseline: stallSummary(base.stalls) },
+        stalls: { app: stallSummary(app), baseline: stallSummary(base) },
       };
       rows.push(row);
       out(
@@ -338,6 +342,10 @@ async function main() {
               .slice(0, 12)
               .join(", ")})`,
         );
+        out(
+          `    its load generator: GC max ${m.loader.gc.max_ms} ms, loop delay max ${m.loader.loop_delay.max_ms} ms; ` +
+            `${m.loader.slow_in_gc} slow requests during one of its GC pauses`,
+        );
       }
     }
     out(`[${elapsed()}] express with no work`);
@@ -350,7 +358,13 @@ async function main() {
     out(`[${elapsed()}] noisy neighbour: the smallest org's list alone, then with the largest org's list at full load`);
     const admin = byKind("admin");
     const probeRate = 40;
-    const probe = () => pacedLoad(admin.url, targets.listSmallOrg, { seconds, connections: 4, rate: probeRate });
+    const probeSettings = { seconds, connections: 4, rate: probeRate, warmupSeconds: 0, onMeasureStart: () => undefined };
+    const probe = () =>
+      pacedLoadInChild(
+        admin.url,
+        Array.from({ length: pacedRequestCount(probeSettings) }, () => targets.listSmallOrg()),
+        probeSettings,
+      );
     // Alone before and after (the machine drifts), the large org's load from a process of its own (load-process.ts).
     await checkpoint(ownerUrl);
     const aloneBefore = await probe();
