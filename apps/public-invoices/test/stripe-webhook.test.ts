@@ -63,6 +63,20 @@ describe("POST /webhooks/stripe", () => {
     expect(s).toMatchObject({ status: "paid", amount_paid_cents: 17000, payments: 1 });
     expect(s.paid_at).not.toBeNull();
     expect(s.events).toMatchObject([{ stripe_event_id: "evt_paid_1", error: null }]);
+    // The effect writes by SQL; its audit rows are staged through mutate all the same, in the same transaction.
+    const audit = await t.owner.query<{ action: string; entity_id: string; result: string | null }>(
+      `SELECT action, entity_id, changes->>'result' AS result FROM admin_audit_logs
+        WHERE org_id = $1 AND (changes->>'stripe_event_id' = $2 OR changes->'after'->>'invoice_id' = $3) ORDER BY action`,
+      [inv.orgId, "evt_paid_1", inv.invoiceId],
+    );
+    const paymentId = (await t.owner.query<{ id: string }>(`SELECT id FROM invoice_payments WHERE invoice_id = $1`, [inv.invoiceId]))
+      .rows[0]?.id;
+    const eventId = (await t.owner.query<{ id: string }>(`SELECT id FROM stripe_events WHERE stripe_event_id = 'evt_paid_1'`)).rows[0]?.id;
+    expect(audit.rows).toEqual([
+      { action: "invoice_payment.created", entity_id: paymentId, result: null },
+      { action: "stripe_event.processed", entity_id: eventId, result: "payment recorded" },
+      { action: "stripe_event.received", entity_id: eventId, result: null },
+    ]);
     const json = await request(t.app).get(`/i/${inv.token}`).set("Accept", "application/json");
     expect(json.body).toMatchObject({ status: "paid", amount_paid_cents: 17000, balance_cents: 0 });
   });
