@@ -5,6 +5,7 @@ import { createLogger } from "../src/logger.ts";
 import { MigrationRunner } from "../src/migrations/migrator.ts";
 import { ORG_SCOPED_REFERENCES, orgFkName } from "../src/migrations/0036-org-scoped-references.ts";
 import { PLATFORM_FUNCTION_NAMES } from "../src/migrations/0052-platform-row-level-security.ts";
+import { CACHED_PLAN_LOOKUPS } from "../src/migrations/0053-cached-lookup-plans.ts";
 import { TENANT_TABLES } from "../src/migrations/tenant-tables.ts";
 import { asAppRole, createTestDatabase, snapshotCatalog, UNSCOPED_ON_PURPOSE, type TestDatabase } from "../src/testing/index.ts";
 
@@ -433,6 +434,61 @@ describe("0052 down and up again", () => {
       expect(await columnGrants()).toEqual(cols51);
       await runner.up("0052");
       expect(await snapshotCatalog(client)).toEqual(at52);
+    } finally {
+      await runner.close();
+    }
+  });
+});
+
+describe("0053 down and up again", () => {
+  let db: TestDatabase;
+  let client: pg.Client;
+  const logger = createLogger("silent");
+
+  beforeAll(async () => {
+    db = await createTestDatabase("legacy");
+    client = await connect(db.url);
+  });
+  afterAll(async () => {
+    await client.end();
+    await db.drop();
+  });
+
+  const languages = async () =>
+    (
+      await client.query<{ name: string; language: string; secdef: boolean; config: string[] | null }>(
+        `SELECT p.proname AS name, l.lanname AS language, p.prosecdef AS secdef, p.proconfig AS config
+           FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+          WHERE p.pronamespace = 'public'::regnamespace AND p.proname = ANY($1) ORDER BY 1`,
+        [CACHED_PLAN_LOOKUPS.map((f) => f.signature.slice(0, f.signature.indexOf("(")))],
+      )
+    ).rows;
+
+  it("turns the two per-request lookups into PL/pgSQL (same owner, grants, search_path) and rolls back to the exact 0052 catalog", async () => {
+    const ctx = { connectionString: db.url, logger, lockTimeoutMs: 2_000, lockRetries: 5, forceDataLoss: false };
+    const runner = await MigrationRunner.open(ctx);
+    const pinned = { secdef: true, config: ["search_path=pg_catalog, public"] };
+    try {
+      await runner.up("0052");
+      const at52 = await snapshotCatalog(client);
+      expect(await languages()).toEqual([
+        { name: "find_live_membership", language: "sql", ...pinned },
+        { name: "resolve_invoice_public_token", language: "sql", ...pinned },
+      ]);
+      expect(await runner.up("0053")).toEqual(["0053_cached_lookup_plans"]);
+      const at53 = await snapshotCatalog(client);
+      expect(await languages()).toEqual([
+        { name: "find_live_membership", language: "plpgsql", ...pinned },
+        { name: "resolve_invoice_public_token", language: "plpgsql", ...pinned },
+      ]);
+      // Only the two definitions changed: the grants (and everything else) are 0052's.
+      const changed = Object.keys(at53.functions).filter((f) => JSON.stringify(at53.functions[f]) !== JSON.stringify(at52.functions[f]));
+      expect(changed.sort()).toEqual(["find_live_membership(uuid,uuid)", "resolve_invoice_public_token(text)"]);
+      expect({ ...at53, functions: {} }).toEqual({ ...at52, functions: {} });
+      expect(await runner.downOne()).toEqual(["0053_cached_lookup_plans"]);
+      expect(await snapshotCatalog(client)).toEqual(at52);
+      await runner.up("0053");
+      expect(await snapshotCatalog(client)).toEqual(at53);
     } finally {
       await runner.close();
     }

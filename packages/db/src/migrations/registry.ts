@@ -11,6 +11,7 @@ import { createM0044 } from "./0044-account-security-and-mail-outbox.ts";
 import { createM0049 } from "./0049-bookings-status-list-index.ts";
 import { m0051OrgSettingsGrant } from "./0051-org-settings-grant.ts";
 import { m0052PlatformRowLevelSecurity } from "./0052-platform-row-level-security.ts";
+import { m0053CachedLookupPlans } from "./0053-cached-lookup-plans.ts";
 import { m0042RecurringBookingsAndConversions } from "./0042-recurring-bookings-and-conversions.ts";
 import { m0001PlatformOrganizations } from "./legacy/0001-platform-organizations.ts";
 import { m0002ClientUsers } from "./legacy/0002-client-users.ts";
@@ -99,6 +100,7 @@ export const MIGRATIONS: readonly MigrationEntry[] = [
   { name: "0049_bookings_status_list_index", create: createM0049 },
   { name: "0051_org_settings_grant", create: () => m0051OrgSettingsGrant },
   { name: "0052_platform_row_level_security", create: () => m0052PlatformRowLevelSecurity },
+  { name: "0053_cached_lookup_plans", create: () => m0053CachedLookupPlans },
 ];
 
 export const LEGACY_HEAD = "0033_reporting_indexes";
