@@ -400,7 +400,7 @@ describe("the platform tables behind the guard (0052)", () => {
   });
 });
 
-describe("0052 down and up again", () => {
+describe("0052 and 0053 down and up again", () => {
   let db: TestDatabase;
   let client: pg.Client;
   const logger = createLogger("silent");
@@ -437,21 +437,6 @@ describe("0052 down and up again", () => {
     } finally {
       await runner.close();
     }
-  });
-});
-
-describe("0053 down and up again", () => {
-  let db: TestDatabase;
-  let client: pg.Client;
-  const logger = createLogger("silent");
-
-  beforeAll(async () => {
-    db = await createTestDatabase("legacy");
-    client = await connect(db.url);
-  });
-  afterAll(async () => {
-    await client.end();
-    await db.drop();
   });
 
   const languages = async () =>

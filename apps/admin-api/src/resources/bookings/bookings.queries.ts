@@ -157,14 +157,11 @@ export async function addonTerms(tx: EntityManager, orgId: string, ids: readonly
   );
 }
 
-export type NewBooking = {
-  clientId: string;
-  startsAt: Date;
-  durationMinutes: number;
-  address: string;
-  priceCents: number;
-  currency: string;
-  notes: string | null;
+/** A new booking's own fields, as its record names them, and the request's clock reading. */
+export type NewBooking = Pick<
+  BookingRecord,
+  "clientId" | "startsAt" | "durationMinutes" | "address" | "priceCents" | "currency" | "notes"
+> & {
   now: Date;
 };
 
