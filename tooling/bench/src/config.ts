@@ -6,7 +6,8 @@ import { FULL_SIZE, type DatasetSize } from "./dataset.ts";
  * BENCH_PG_PORT (default 55490); BENCH_SECONDS per measurement (default 5); BENCH_SMALL=1: 50 orgs and 20,000
  * bookings (a quick try, its own template); BENCH_ONLY: comma-separated scenario names; BENCH_SCOPING_ITERATIONS
  * (default 2000); BENCH_NO_WRITE=1: leave docs/ alone (the report goes to the temp folder); BENCH_DUMP_STALLS=1: each
- * paced run's slow requests and the server's GC pauses to stalls-<server>-<time>.json in the temp folder.
+ * paced run's slow requests and the GC pauses of the server and of the load process to stalls-<server>-<time>.json in
+ * the temp folder.
  */
 export type BenchConfig = {
   databaseUrl: string | undefined;

@@ -71,10 +71,6 @@ export async function pacedLoadInChild(
   }
 }
 
-/** How many requests `pacedLoad` sends with these settings (warm-up included). */
-export const pacedRequestCount = (o: { seconds: number; rate: number; warmupSeconds: number }): number =>
-  Math.round(o.rate * o.warmupSeconds) + Math.max(1, Math.round(o.rate * o.seconds));
-
 if (import.meta.main) {
   const spec = JSON.parse(process.argv[2] ?? "{}") as ClosedSpec | PacedSpec;
   if (spec.mode === "closed") {

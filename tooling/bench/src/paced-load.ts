@@ -11,6 +11,10 @@ function quantile(sorted: readonly number[], q: number): number {
   return Math.round(v * 100) / 100;
 }
 
+/** How many requests `pacedLoad` sends with these settings, warm-up included (what a caller making them in advance needs). */
+export const pacedRequestCount = (o: { seconds: number; rate: number; warmupSeconds?: number }): number =>
+  Math.round(o.rate * (o.warmupSeconds ?? 0)) + Math.max(1, Math.round(o.rate * o.seconds));
+
 /**
  * An open-loop load at a fixed rate with requests evenly spaced in time: request i is due at start + i / rate,
  * whatever the previous answers did. Latency is measured from the moment a request was DUE, so a request that waited
@@ -42,7 +46,7 @@ export async function pacedLoad(
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
   const warmup = Math.round(o.rate * (o.warmupSeconds ?? 0));
-  const total = warmup + Math.max(1, Math.round(o.rate * o.seconds));
+  const total = pacedRequestCount(o);
   const interval = 1000 / o.rate;
   const latencies: number[] = [];
   const lateness: number[] = [];
